@@ -1,0 +1,58 @@
+# `make run` and `make test` do all the set-up on a fresh machine.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PORT ?= 5000
+DATABASE_URL ?= sqlite:///instance/engage.db
+ASSETS := engage/static/vendor/nhsuk
+
+.PHONY: install run test lint typecheck pytest bench clean
+
+install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# NHS.UK frontend's built CSS, JS and images are copied, not committed.
+$(ASSETS)/.copied: node_modules/.installed
+	rm -rf $(ASSETS)
+	mkdir -p $(ASSETS)
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(ASSETS)/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(ASSETS)/assets
+	# The built CSS points at /assets/ from the site root; ours are served beside it.
+	sed -i 's#url(/assets/#url(assets/#g' $(ASSETS)/nhsuk-frontend.min.css
+	touch $@
+
+run: install
+	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage db upgrade
+	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage seed-demo --if-empty
+	@echo "engage is at http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
+	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development exec $(BIN)/gunicorn \
+	  --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 "engage:create_app()"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+# pytest exits 5 when no test ran; make treats that, like any failure, as an error.
+pytest: install
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=90
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache

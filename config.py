@@ -1,0 +1,144 @@
+"""Configuration classes: every setting can come from the environment.
+
+The app factory takes one of these classes (or an instance); `config_from_env()` picks one by
+`ENGAGE_ENV` (development, production, test).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain `postgresql://`, `postgres://` and `sqlite:///` URLs.
+
+    Operators paste URLs from their hosting provider; SQLAlchemy would pick psycopg2 (not
+    installed) for a bare `postgresql://`, so we point it at psycopg 3, which is.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        relative = url.removeprefix("sqlite:///")
+        if relative and relative != ":memory:":
+            url = "sqlite:///" + str(BASE_DIR / relative)
+    return url
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SERVICE_NAME = "engage"
+    TRUST_NAME = os.environ.get("ENGAGE_TRUST_NAME", "Demo NHS Foundation Trust")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", "sqlite:///instance/engage.db")
+    )
+    # hide_parameters: a database error in a log must not carry what someone wrote.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+
+    # Sessions: a shared ward PC must not stay signed in, so sessions end after a short idle
+    # period as well as at an absolute limit.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("ENGAGE_SESSION_HOURS", 8))
+    SESSION_IDLE_MINUTES = _env_int("ENGAGE_SESSION_IDLE_MINUTES", 30)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    LOGIN_MAX_FAILURES = _env_int("ENGAGE_LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = _env_int("ENGAGE_LOGIN_LOCKOUT_MINUTES", 15)
+    PASSWORD_RESET_HOURS = _env_int("ENGAGE_PASSWORD_RESET_HOURS", 2)
+    PASSWORD_MIN_LENGTH = 12
+    # argon2id cost: argon2-cffi's defaults (RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = _env_int("ENGAGE_ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = _env_int("ENGAGE_ARGON2_MEMORY_KIB", 65536)
+    ARGON2_PARALLELISM = _env_int("ENGAGE_ARGON2_PARALLELISM", 4)
+
+    # Where engage is served: links in mail sent by jobs and commands, outside any request.
+    BASE_URL = os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000")
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    CSV_IMPORT_MAX_ROWS = _env_int("ENGAGE_CSV_IMPORT_MAX_ROWS", 20000)
+    SMALL_NUMBER_THRESHOLD = 5
+
+    # Mail: "smtp" sends through SMTP_*; "outbox" keeps mail in the database, readable at
+    # /outbox, for development and demos.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "engage <no-reply@engage.nhs.uk>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 10)
+
+    # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
+    ANONYMOUS_MAX_ATTEMPTS = _env_int("ENGAGE_ANONYMOUS_MAX_ATTEMPTS", 5)
+    ANONYMOUS_LOCK_MINUTES = _env_int("ENGAGE_ANONYMOUS_LOCK_MINUTES", 15)
+    ANONYMOUS_SESSION_MINUTES = _env_int("ENGAGE_ANONYMOUS_SESSION_MINUTES", 15)
+    ACKNOWLEDGE_WORKING_DAYS = _env_int("ENGAGE_ACKNOWLEDGE_WORKING_DAYS", 5)
+    DECISION_DAYS = _env_int("ENGAGE_DECISION_DAYS", 30)
+    # Working days after a clock runs out before it goes to the directorate's leads, and then
+    # (concerns only) to the Freedom to Speak Up guardian.
+    ESCALATE_TO_DIRECTORATE_AFTER = _env_int("ENGAGE_ESCALATE_TO_DIRECTORATE_AFTER", 3)
+    ESCALATE_TO_GUARDIAN_AFTER = _env_int("ENGAGE_ESCALATE_TO_GUARDIAN_AFTER", 8)
+    PAGE_SIZE = 25
+
+    DEMO_PASSWORD = os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo-2026")
+    GENERATE_SECRET_KEY = False
+    # The outbox shows every message, reset links included, to anyone who can reach it: only
+    # development and test servers may keep mail there.
+    ALLOW_OUTBOX = False
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds a form's life
+    TESTING = False
+    DEBUG = False
+
+
+class DevelopmentConfig(Config):
+    # Without SECRET_KEY, a random key is made once and kept in instance/secret-key: a fixed
+    # key in the source would let anyone forge a session on a machine running `make run`.
+    GENERATE_SECRET_KEY = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    ALLOW_OUTBOX = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - test-only
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_BACKEND = "outbox"
+    ALLOW_OUTBOX = True
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 8192
+    ARGON2_PARALLELISM = 1
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS[os.environ.get("ENGAGE_ENV", "development")]

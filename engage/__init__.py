@@ -1,0 +1,179 @@
+"""engage: staff engagement, idea capture and Freedom to Speak Up for NHS trusts."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from config import Config, config_from_env
+from engage.accounts.passwords import configure_hashing
+from engage.errors import NotFound, PermissionDenied, describe_for_log
+from engage.extensions import csrf, db, login_manager, migrate
+from engage.routing import register_converters
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(
+    config: type[Config] | None = None, *, instance_path: Path | None = None, **overrides: Any
+) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(instance_path or PROJECT_DIR / "instance"),
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides)
+    _check_settings(app)
+    app.jinja_options = {
+        "undefined": ChainableUndefined,  # the NHS.UK macros read optional nested params
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(PROJECT_DIR / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        "autoescape": True,
+    }
+    configure_hashing(
+        app.config["ARGON2_TIME_COST"],
+        app.config["ARGON2_MEMORY_KIB"],
+        app.config["ARGON2_PARALLELISM"],
+    )
+    register_converters(app)
+    _configure_database(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    from engage.cli import register_commands
+    from engage.navigation import register_template_globals
+
+    register_commands(app)
+    register_template_globals(app)
+    return app
+
+
+def _check_settings(app: Flask) -> None:
+    if not app.config["SECRET_KEY"] and app.config["GENERATE_SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    if not app.config["SECRET_KEY"]:
+        raise RuntimeError("Set SECRET_KEY: engage signs sessions and reset links with it.")
+    if app.config["MAIL_BACKEND"] == "outbox" and not app.config["ALLOW_OUTBOX"]:
+        raise RuntimeError(
+            "MAIL_BACKEND=outbox is for development only (anyone could read reset links): "
+            "set MAIL_BACKEND=smtp and the SMTP_* settings."
+        )
+
+
+def _instance_secret_key(instance: Path) -> str:
+    key_file = instance / "secret-key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
+        if uri not in {"sqlite://", "sqlite:///:memory:"}:
+            Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    if uri.startswith("sqlite"):
+        from engage.sqlite import tune_sqlite
+
+        with app.app_context():
+            tune_sqlite(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from engage.accounts.admin_views import admin_users
+    from engage.accounts.views import bp as accounts
+    from engage.audit.views import bp as audit
+    from engage.mail.views import bp as mail
+    from engage.metrics.views import bp as metrics
+    from engage.organisation.views import bp as organisation
+    from engage.pages.views import bp as pages
+    from engage.responses.views import bp as responses
+    from engage.submissions.anonymous_views import bp as anonymous
+    from engage.submissions.views import bp as submissions
+
+    blueprints = (pages, accounts, admin_users, organisation, audit, mail, metrics)
+    for blueprint in (*blueprints, submissions, anonymous, responses):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int, title: str, message: str) -> tuple[str, int]:
+        return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied) -> tuple[str, int]:
+        return page(403, "You cannot see this page", error.message)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> tuple[str, int]:
+        return page(404, "Page not found", error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return page(
+            400,
+            "Your form has expired",
+            "For your security, forms expire. Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(413, "What you sent is too large", f"Send less than {limit_mb} MB at a time.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        titles = {404: "Page not found", 405: "That action is not allowed here"}
+        status = error.code or 500
+        return page(status, titles.get(status, error.name), error.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        app.logger.error("unhandled error on %s\n%s", request.endpoint, describe_for_log(error))
+        return page(
+            500,
+            "Sorry, there is a problem with the service",
+            "Try again later. Nothing you sent was saved.",
+        )
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.before_request
+    def make_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+            "img-src 'self' data:; font-src 'self' https://assets.nhs.uk; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

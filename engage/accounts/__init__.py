@@ -1,0 +1,1 @@
+"""Accounts: users, roles, leaders' scopes, sign-in, lock-out and password reset."""

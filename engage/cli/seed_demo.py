@@ -1,0 +1,241 @@
+"""A realistic fictional trust for demos and for the browser tests."""
+
+from __future__ import annotations
+
+import random
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from engage.accounts.models import LeaderScope, Role, User
+from engage.accounts.passwords import hash_password
+from engage.cli.seed_responses import seed_responses
+from engage.cli.seed_submissions import (
+    DEMO_ANONYMOUS_PASSPHRASE,
+    DEMO_ANONYMOUS_REFERENCE,
+    seed_submissions,
+)
+from engage.extensions import db
+from engage.organisation.models import Directorate, StaffGroup, Unit
+from engage.timeutil import utcnow
+
+DEMO_DOMAIN = "demo.engage.nhs.uk"
+STRUCTURE = {
+    "Medicine and Emergency Care": [
+        ("Emergency Department", 160),
+        ("Acute Medical Unit", 95),
+        ("Ward 7 (Respiratory)", 70),
+        ("Ward 9 (Elderly Care)", 80),
+        ("Stroke Unit", 65),
+    ],
+    "Surgery and Critical Care": [
+        ("Main Theatres", 140),
+        ("Intensive Care Unit", 120),
+        ("Ward 12 (General Surgery)", 75),
+        ("Ward 14 (Orthopaedics)", 70),
+        ("Day Surgery Unit", 55),
+    ],
+    "Women, Children and Clinical Support": [
+        ("Maternity Unit", 150),
+        ("Children's Ward", 85),
+        ("Radiology", 110),
+        ("Pharmacy", 90),
+        ("Estates and Facilities", 135),
+    ],
+}
+FIRST_NAMES = (
+    "Aisha",
+    "Amelia",
+    "Ben",
+    "Chen",
+    "Chloe",
+    "Daniel",
+    "Deepa",
+    "Eilidh",
+    "Emma",
+    "Fatima",
+    "George",
+    "Grace",
+    "Hannah",
+    "Harry",
+    "Imran",
+    "Isla",
+    "Jack",
+    "James",
+    "Jo",
+    "Kemi",
+    "Kwame",
+    "Laura",
+    "Leah",
+    "Liam",
+    "Lucy",
+    "Maria",
+    "Mohammed",
+    "Nadia",
+    "Noah",
+    "Olivia",
+    "Oscar",
+    "Priya",
+    "Rhys",
+    "Rosa",
+    "Ruth",
+    "Sam",
+    "Sarah",
+    "Siobhan",
+    "Sophie",
+    "Tariq",
+    "Tom",
+    "Wei",
+    "Yusuf",
+    "Zara",
+)
+LAST_NAMES = (
+    "Adeyemi",
+    "Ahmed",
+    "Brown",
+    "Campbell",
+    "Chen",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Evans",
+    "Green",
+    "Hall",
+    "Hughes",
+    "Jones",
+    "Khan",
+    "Kowalski",
+    "Lewis",
+    "Martin",
+    "Morgan",
+    "Murphy",
+    "Nowak",
+    "O'Brien",
+    "Okafor",
+    "Patel",
+    "Price",
+    "Roberts",
+    "Robinson",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Walker",
+    "Ward",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
+)
+# Roughly the mix of an acute trust's workforce, by FTSU worker group.
+GROUP_WEIGHTS = {
+    "Registered Nurses and Midwives": 30,
+    "Nursing Assistants or Healthcare Assistants": 15,
+    "Medical and Dental": 14,
+    "Allied Health Professionals": 10,
+    "Administrative and Clerical": 14,
+    "Estates and Ancillary": 8,
+    "Corporate Services": 4,
+    "Students": 3,
+    "Other": 1,
+    "Not known": 1,
+}
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
+def seed_demo(if_empty: bool, seed: int) -> None:
+    """Fill the database with a fictional trust and the four demo logins."""
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("The database already has users: demo data not added.")
+            return
+        raise click.ClickException("The database already has users; seed-demo needs an empty one.")
+    counts = seed_demo_data(random.Random(seed), current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo(f"Demo trust created: {counts['units']} units, {counts['users']} staff.")
+    click.echo(
+        f"{counts['submissions']} ideas and concerns over two years, {counts['decisions']} decided."
+    )
+    click.echo(
+        f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, passphrase "
+        f"'{DEMO_ANONYMOUS_PASSPHRASE}'."
+    )
+    click.echo(f"Sign in as staff@, leader@, guardian@ or admin@{DEMO_DOMAIN}.")
+
+
+def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
+    """The whole demo trust and its history, for the command, the browser tests and the
+    benchmarks alike. The caller commits."""
+    today = utcnow().date()
+    counts = build_demo_trust(rng, password)
+    db.session.flush()
+    counts["submissions"] = seed_submissions(rng, today)
+    db.session.flush()
+    counts["decisions"] = seed_responses(rng, today)
+    return counts
+
+
+def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
+    groups = {g.name: g for g in db.session.scalars(select(StaffGroup))}
+    units: list[Unit] = []
+    for directorate_name, unit_rows in STRUCTURE.items():
+        directorate = Directorate(name=directorate_name)
+        db.session.add(directorate)
+        for unit_name, headcount in unit_rows:
+            unit = Unit(name=unit_name, directorate=directorate, headcount=headcount)
+            db.session.add(unit)
+            units.append(unit)
+    db.session.flush()
+    password_hash = hash_password(password)
+    ward = units[3]
+    demo_people = [
+        ("staff", "Sam Patel", Role.STAFF, "Registered Nurses and Midwives"),
+        ("leader", "Grace Okafor", Role.LEADER, "Registered Nurses and Midwives"),
+        ("guardian", "Ruth Campbell", Role.GUARDIAN, "Corporate Services"),
+        ("admin", "Tom Hughes", Role.ADMIN, "Administrative and Clerical"),
+    ]
+    for local_part, name, role, group in demo_people:
+        user = User(
+            email=f"{local_part}@{DEMO_DOMAIN}",
+            name=name,
+            role=role.value,
+            unit=ward,
+            staff_group=groups[group],
+            password_hash=password_hash,
+        )
+        if role is Role.LEADER:
+            user.scopes = [LeaderScope(unit=ward), LeaderScope(unit=units[4])]
+        db.session.add(user)
+    group_names = list(GROUP_WEIGHTS)
+    weights = list(GROUP_WEIGHTS.values())
+    used_emails: set[str] = set()
+    count = len(demo_people)
+    for unit in units:
+        # Staff accounts exist for everyone in the headcount; they set a password when they
+        # first use engage, so no password hash is stored for them.
+        for index in range(unit.headcount - (4 if unit is ward else 0)):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{first}.{last}".lower().replace("'", "") + f"{len(used_emails)}@{DEMO_DOMAIN}"
+            used_emails.add(email)
+            is_leader = index == 0 and unit is not ward
+            user = User(
+                email=email,
+                name=f"{first} {last}",
+                role=(Role.LEADER if is_leader else Role.STAFF).value,
+                unit=unit,
+                staff_group=groups[rng.choices(group_names, weights)[0]],
+            )
+            if is_leader:
+                user.scopes = [LeaderScope(unit=unit)]
+            db.session.add(user)
+            count += 1
+    return {"units": len(units), "users": count}

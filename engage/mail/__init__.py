@@ -1,0 +1,1 @@
+"""Outgoing email: SMTP in production, a readable outbox in development."""

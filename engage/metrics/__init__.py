@@ -1,0 +1,1 @@
+"""Metrics: statistical process control (SPC) charts for tracked measures."""

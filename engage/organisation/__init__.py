@@ -1,0 +1,1 @@
+"""The trust's structure: directorates, units (wards, departments, teams) and staff groups."""

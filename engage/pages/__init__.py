@@ -1,0 +1,1 @@
+"""Pages every visitor can read: home, privacy notice, accessibility statement."""

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+
+from engage.accounts.models import Role, User
+from engage.extensions import db
+from engage.organisation.models import Directorate, Unit
+from engage.submissions.queries import InboxCounts, inbox_counts
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    role: Role
+    scope_names: list[str]
+    inbox: InboxCounts | None = None
+    user_count: int | None = None
+    unit_count: int | None = None
+    directorate_count: int | None = None
+
+
+def home_summary(actor: User) -> HomeSummary:
+    scope_names = [str(scope) for scope in actor.scopes]
+    if actor.has_role(Role.ADMIN):
+        return HomeSummary(
+            role=actor.role_enum,
+            scope_names=scope_names,
+            user_count=db.session.scalar(select(func.count(User.id))),
+            unit_count=db.session.scalar(select(func.count(Unit.id))),
+            directorate_count=db.session.scalar(select(func.count(Directorate.id))),
+        )
+    inbox = inbox_counts(actor) if actor.has_role(Role.LEADER, Role.GUARDIAN) else None
+    return HomeSummary(role=actor.role_enum, scope_names=scope_names, inbox=inbox)
+
+
+def check_database() -> None:
+    db.session.execute(text("SELECT 1"))

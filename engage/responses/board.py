@@ -1,0 +1,98 @@
+"""The "You said, we did" boards: per unit and per directorate, newest first, filtered by
+theme and archived by financial quarter (Q1 is April to June)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+
+from engage.errors import NotFound
+from engage.extensions import db
+from engage.organisation.models import Directorate, Unit
+from engage.pagination import Page, paginate
+from engage.quarters import Quarter
+from engage.responses.models import Publication
+
+
+@dataclass(frozen=True)
+class BoardScope:
+    kind: str  # "unit" or "directorate"
+    id: int
+    name: str
+    directorate_name: str | None
+
+    def condition(self) -> ColumnElement[bool]:
+        if self.kind == "unit":
+            return Publication.unit_id == self.id
+        units = select(Unit.id).where(Unit.directorate_id == self.id)
+        return Publication.unit_id.in_(units)
+
+
+def scope_for(kind: str, scope_id: int) -> BoardScope:
+    if kind == "unit":
+        unit = db.session.get(Unit, scope_id)
+        if unit is not None:
+            return BoardScope("unit", unit.id, unit.name, unit.directorate.name)
+    elif kind == "directorate":
+        directorate = db.session.get(Directorate, scope_id)
+        if directorate is not None:
+            return BoardScope("directorate", directorate.id, directorate.name, None)
+    raise NotFound("There is no such board.")
+
+
+def board(
+    scope: BoardScope,
+    *,
+    theme_id: int | None = None,
+    quarter: Quarter | None = None,
+    page: int = 1,
+) -> Page[Publication]:
+    conditions: list[Any] = [scope.condition()]
+    if theme_id:
+        conditions.append(Publication.theme_id == theme_id)
+    if quarter:
+        conditions.append(Publication.published_on >= quarter.start)
+        conditions.append(Publication.published_on < quarter.end)
+    order = [Publication.published_on.desc(), Publication.id.desc()]
+    return paginate(Publication, and_(*conditions), order, page)
+
+
+def quarters_with_entries(scope: BoardScope) -> list[Quarter]:
+    first, last = db.session.execute(
+        select(func.min(Publication.published_on), func.max(Publication.published_on)).where(
+            scope.condition()
+        )
+    ).one()
+    if first is None:
+        return []
+    quarters = []
+    current, earliest = Quarter.of(last), Quarter.of(first)
+    while current >= earliest:
+        quarters.append(current)
+        current = current.previous()
+    return quarters
+
+
+def latest(scope: BoardScope, count: int) -> list[Publication]:
+    """The newest entries, for the printed poster."""
+    return list(
+        db.session.scalars(
+            select(Publication)
+            .where(scope.condition())
+            .order_by(Publication.published_on.desc(), Publication.id.desc())
+            .limit(count)
+        )
+    )
+
+
+def boards_index() -> list[tuple[Directorate, dict[int, int]]]:
+    """Every directorate, with the number of entries on each unit's board (one query)."""
+    counts = dict(
+        db.session.execute(
+            select(Publication.unit_id, func.count(Publication.id)).group_by(Publication.unit_id)
+        ).all()
+    )
+    directorates = db.session.scalars(select(Directorate).order_by(Directorate.name))
+    return [(d, {u.id: counts.get(u.id, 0) for u in d.units}) for d in directorates]

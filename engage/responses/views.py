@@ -1,0 +1,186 @@
+"""Recording decisions and actions, and publishing the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from engage.errors import ValidationFailed
+from engage.forms import int_or_none, options, show_service_error
+from engage.responses import actions, services
+from engage.responses.forms import OUTCOME_HINTS, ActionForm, DecisionForm, PublicationForm
+from engage.responses.models import ActionStatus, Outcome
+from engage.submissions.models import SpeakUpMode
+from engage.timeutil import utcnow
+
+bp = Blueprint("responses", __name__)
+
+
+@bp.before_request
+@login_required
+def require_sign_in() -> None:
+    """Every page here needs a signed-in user; the services check the rest."""
+
+
+def _back(submission_id: int) -> ResponseReturnValue:
+    return redirect(url_for("submissions.detail", submission_id=submission_id))
+
+
+@bp.route("/submissions/<id:submission_id>/decision", methods=["GET", "POST"])
+def decide(submission_id: int) -> ResponseReturnValue:
+    submission = services.handled_submission(current_user, submission_id)
+    form = DecisionForm()
+    in_hand = actions.in_hand_choices(current_user)
+    form.existing_action_id.choices = options(
+        [(None, "Choose an action")]
+        + [(a.id, f"{a.submission.reference}: {a.description[:80]}") for a in in_hand]
+    )
+    if form.validate_on_submit():
+        details = services.DecisionDetails(
+            outcome=Outcome(form.outcome.data),
+            response=form.response.data,
+            reason=form.reason.data or "",
+            existing_action_id=form.existing_action_id.data,
+        )
+        try:
+            services.decide(current_user, submission_id, details)
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash("Decision recorded. The person who raised it has been told.", "success")
+            return _back(submission_id)
+    return render_template(
+        "responses/decision.html",
+        form=form,
+        s=submission,
+        hints=OUTCOME_HINTS,
+        title="Record a decision",
+    )
+
+
+def _action_form(submission_id: int, action_id: int | None = None) -> ActionForm:
+    submission = (
+        services.handled_submission(current_user, submission_id) if action_id is None else None
+    )
+    action = actions.get_action(current_user, action_id) if action_id else None
+    target = submission or action.submission  # type: ignore[union-attr]
+    form = ActionForm(obj=action)
+    owners = actions.owner_choices(current_user, target)
+    form.owner_id.choices = options(
+        [(None, "Choose an owner")] + [(u.id, f"{u.name} ({u.email})") for u in owners]
+    )
+    if action is not None:
+        del form.parent_id  # an action's place in the tree is set when it is made
+        return form
+    parents = actions.actions_for(target)
+    form.parent_id.choices = options(
+        [(None, "Nothing: a main action")] + [(a.id, a.description[:80]) for a in parents]
+    )
+    return form
+
+
+def _details(form: ActionForm) -> actions.ActionDetails:
+    return actions.ActionDetails(
+        description=form.description.data,
+        owner_id=form.owner_id.data,
+        due_on=form.due_on.data,
+        status=ActionStatus(form.status.data),
+        progress=form.progress.data,
+        dropped_reason=form.dropped_reason.data or "",
+        parent_id=form.parent_id.data if "parent_id" in form else None,
+    )
+
+
+def _action_page(
+    form: ActionForm, save: Callable[[], object], back_url: str, done: str, title: str
+) -> ResponseReturnValue:
+    if form.validate_on_submit():
+        try:
+            save()
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash(done, "success")
+            return redirect(back_url)
+    return render_template("responses/action_form.html", form=form, back_url=back_url, title=title)
+
+
+@bp.route("/submissions/<id:submission_id>/actions/new", methods=["GET", "POST"])
+def add_action(submission_id: int) -> ResponseReturnValue:
+    form = _action_form(submission_id)
+    if request.method == "GET":
+        # Only preselects an option; an unknown number simply selects nothing.
+        form.parent_id.data = int_or_none(request.args.get("parent"))
+    return _action_page(
+        form,
+        lambda: actions.add_action(current_user, submission_id, _details(form)),
+        url_for("submissions.detail", submission_id=submission_id) + "#actions",
+        "Action added.",
+        "Add an action",
+    )
+
+
+@bp.route("/actions/<id:action_id>", methods=["GET", "POST"])
+def edit_action(action_id: int) -> ResponseReturnValue:
+    action = actions.get_action(current_user, action_id)
+    # An owner who does not handle the submission usually cannot open its page: their way
+    # back is their own list of actions.
+    if actions.handles(current_user, action):
+        back_url = url_for("submissions.detail", submission_id=action.submission_id) + "#actions"
+    else:
+        back_url = url_for("responses.my_actions")
+    form = _action_form(action.submission_id, action_id)
+    return _action_page(
+        form,
+        lambda: actions.update_action(current_user, action_id, _details(form)),
+        back_url,
+        "Action saved.",
+        "Update an action",
+    )
+
+
+@bp.route("/actions/mine")
+def my_actions() -> ResponseReturnValue:
+    return render_template(
+        "responses/my_actions.html",
+        actions=actions.my_actions(current_user),
+        today=utcnow().date(),
+        title="My actions",
+    )
+
+
+@bp.route("/submissions/<id:submission_id>/publish", methods=["GET", "POST"])
+def publish(submission_id: int) -> ResponseReturnValue:
+    submission = services.handled_submission(current_user, submission_id)
+    form = PublicationForm()
+    protected = submission.mode_enum is not SpeakUpMode.OPEN
+    if request.method == "GET" and not protected:
+        form.you_said.data = submission.title
+    if form.validate_on_submit():
+        details = services.PublicationDetails(
+            you_said=form.you_said.data,
+            we_did=form.we_did.data,
+            submitter_agreed=bool(form.submitter_agreed.data),
+        )
+        try:
+            services.publish(current_user, submission_id, details)
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash(
+                "Published on the unit's and directorate's \"You said, we did\" boards.", "success"
+            )
+            return _back(submission_id)
+    return render_template(
+        "responses/publish.html",
+        form=form,
+        s=submission,
+        protected=protected,
+        title="Publish the outcome",
+    )
+
+
+from engage.responses import board_views  # noqa: E402,F401  (routes on this blueprint)

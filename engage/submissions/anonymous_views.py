@@ -1,0 +1,98 @@
+"""Following up an anonymous submission: no sign-in, just the reference code and passphrase.
+
+The unlocked case is remembered in the session for a short time only, and "Finish" forgets it
+at once, because these pages are often used on shared ward computers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+
+from engage.errors import ValidationFailed
+from engage.forms import show_service_error
+from engage.submissions import anonymous, services
+from engage.submissions.forms import CheckForm, MessageForm
+
+bp = Blueprint("anonymous", __name__, url_prefix="/check")
+SESSION_KEY = "anonymous_case"
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def _unlocked_case() -> int | None:
+    stored = session.get(SESSION_KEY)
+    if not isinstance(stored, dict) or stored.get("until", 0) < _now():
+        session.pop(SESSION_KEY, None)
+        return None
+    return int(stored["id"])
+
+
+@bp.route("", methods=["GET", "POST"])
+def check() -> ResponseReturnValue:
+    form = CheckForm()
+    if form.validate_on_submit():
+        try:
+            case = anonymous.open_case(form.reference.data, form.passphrase.data)
+        except anonymous.AccessRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            minutes = current_app.config["ANONYMOUS_SESSION_MINUTES"]
+            session[SESSION_KEY] = {"id": case.id, "until": _now() + minutes * 60}
+            return redirect(url_for("anonymous.case"))
+    return render_template(
+        "submissions/check.html", form=form, title="Check an anonymous idea or concern"
+    )
+
+
+@bp.route("/case")
+def case() -> ResponseReturnValue:
+    return _show_case(MessageForm(formdata=None))
+
+
+def _show_case(form: MessageForm, status: int = 200) -> ResponseReturnValue:
+    case_id = _unlocked_case()
+    submission = anonymous.case_for_session(case_id) if case_id else None
+    if submission is None:
+        flash("Enter your reference code and passphrase to see your concern.", "info")
+        return redirect(url_for("anonymous.check"))
+    return (
+        render_template(
+            "submissions/anonymous_case.html",
+            s=submission,
+            history=services.history(submission),
+            conversation=services.conversation(submission),
+            form=form,
+            title=submission.title,
+        ),
+        status,
+    )
+
+
+@bp.route("/case/messages", methods=["POST"])
+def reply() -> ResponseReturnValue:
+    form = MessageForm()
+    case_id = _unlocked_case()
+    submission = anonymous.case_for_session(case_id) if case_id else None
+    if submission is None:
+        return redirect(url_for("anonymous.check"))
+    if form.validate_on_submit():
+        try:
+            anonymous.anonymous_reply(submission, form.body.data)
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash("Your message has been sent.", "success")
+            return redirect(url_for("anonymous.case") + "#conversation")
+    return _show_case(form, 400)
+
+
+@bp.route("/finish", methods=["POST"])
+def finish() -> ResponseReturnValue:
+    session.pop(SESSION_KEY, None)
+    flash("Done. Nothing about your visit has been kept on this computer.", "success")
+    return redirect(url_for("anonymous.check"))

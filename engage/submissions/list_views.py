@@ -1,0 +1,117 @@
+"""Lists: the handler's inbox, "what I raised", the ideas board, moderation and themes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from wtforms import Field
+
+from engage.errors import ValidationFailed
+from engage.forms import options, show_service_error
+from engage.pagination import page_number
+from engage.responses.escalation import running_clock
+from engage.submissions import access, queries, services, social, themes
+from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
+from engage.submissions.views import bp
+from engage.timeutil import utcnow
+
+
+def _page() -> int:
+    return page_number()
+
+
+@bp.route("/inbox")
+def inbox() -> ResponseReturnValue:
+    counts = queries.inbox_counts(current_user)
+    form = InboxFilterForm(request.args)
+    form.theme_id.choices = options(
+        [(None, "Any theme")] + [(t.id, t.name) for t in services.themes(True)]
+    )
+    units = access.inbox_units(current_user)
+    form.unit_id.choices = options([(None, "Any unit")] + [(u.id, u.name) for u in units])
+    form.validate()  # a filter with a problem is shown with its message and left out
+
+    def valid(field: Field) -> Any:
+        return None if field.errors else field.data
+
+    filters = queries.InboxFilter(
+        status=valid(form.status),
+        theme_id=valid(form.theme_id),
+        unit_id=valid(form.unit_id),
+        older_than_days=valid(form.older_than_days),
+        kind=valid(form.kind) or None,
+        newest_first=form.sort.data == "newest",
+    )
+    result = queries.inbox(current_user, filters, _page())
+    today = utcnow().date()
+    return render_template(
+        "submissions/inbox.html",
+        form=form,
+        result=result,
+        counts=counts,
+        clock_of=lambda submission: running_clock(submission, today),
+        title="Inbox",
+    )
+
+
+@bp.route("/submissions/mine")
+def mine() -> ResponseReturnValue:
+    result = queries.my_submissions(current_user, _page())
+    return render_template("submissions/mine.html", result=result, title="What I have raised")
+
+
+@bp.route("/ideas")
+def ideas() -> ResponseReturnValue:
+    form = IdeaSearchForm(request.args)
+    form.theme_id.choices = options(
+        [(None, "Any theme")] + [(t.id, t.name) for t in services.themes(True)]
+    )
+    filters = queries.IdeaFilter()
+    if form.validate():
+        filters = queries.IdeaFilter(
+            words=form.q.data or "",
+            theme_id=form.theme_id.data,
+            most_supported=form.sort.data == "supported",
+        )
+    result = queries.ideas_board(current_user, filters, _page())
+    supporters = queries.supporter_counts([s.id for s in result.items])
+    return render_template(
+        "submissions/ideas.html", form=form, result=result, supporters=supporters, title="Ideas"
+    )
+
+
+@bp.route("/moderation")
+def moderation() -> ResponseReturnValue:
+    reports = social.open_reports(current_user)
+    return render_template("submissions/moderation.html", reports=reports, title="Reported content")
+
+
+@bp.route("/admin/themes")
+def theme_list() -> ResponseReturnValue:
+    return render_template(
+        "submissions/themes.html", themes=themes.all_themes(current_user), title="Themes"
+    )
+
+
+@bp.route("/admin/themes/new", methods=["GET", "POST"])
+@bp.route("/admin/themes/<id:theme_id>", methods=["GET", "POST"])
+def edit_theme(theme_id: int | None = None) -> ResponseReturnValue:
+    theme = themes.get_theme(current_user, theme_id) if theme_id else None
+    if theme is None:
+        themes.all_themes(current_user)  # refuses non-administrators before showing the form
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            saved = themes.save_theme(
+                current_user, form.name.data, bool(form.active.data), theme_id
+            )
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash(f"Theme {saved.name} saved.", "success")
+            return redirect(url_for("submissions.theme_list"))
+    title = f"Edit {theme.name}" if theme else "Add a theme"
+    return render_template("submissions/theme_form.html", form=form, title=title)

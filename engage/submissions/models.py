@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.accounts.models import User
+from engage.extensions import RANDOM_ID_TYPE, db, random_id
+from engage.organisation.models import Unit
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 5000
+MESSAGE_MAX = 3000
+
+
+class Kind(StrEnum):
+    IDEA = "idea"
+    CONCERN = "concern"
+
+
+class SpeakUpMode(StrEnum):
+    OPEN = "open"
+    CONFIDENTIAL = "confidential"
+    ANONYMOUS = "anonymous"
+
+
+class Queue(StrEnum):
+    LEADERS = "leaders"
+    GUARDIAN = "guardian"
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    ACKNOWLEDGED = "acknowledged"
+    UNDER_REVIEW = "under_review"
+    DECISION_MADE = "decision_made"
+    CLOSED = "closed"
+    NOT_TAKEN_FORWARD = "not_taken_forward"
+    MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_ending(self) -> bool:
+        return self in ENDINGS
+
+
+STATUS_LABELS = {
+    Status.SUBMITTED: "Submitted",
+    Status.ACKNOWLEDGED: "Acknowledged",
+    Status.UNDER_REVIEW: "Under review",
+    Status.DECISION_MADE: "Decision made",
+    Status.CLOSED: "Closed",
+    Status.NOT_TAKEN_FORWARD: "Not taken forward",
+    Status.MERGED: "Merged",
+}
+ENDINGS = frozenset({Status.CLOSED, Status.NOT_TAKEN_FORWARD, Status.MERGED})
+
+
+class Theme(db.Model):  # type: ignore[name-defined,misc]
+    """The taxonomy of what is raised; admins add and retire themes."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Submission(db.Model):  # type: ignore[name-defined,misc]
+    """An idea or a concern.
+
+    Anonymous ones keep no submitter, only the date (not the time) they were made, and a
+    random identifier, so nothing in the row can be joined to a sign-in.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('idea', 'concern')", name="kind_is_known"),
+        CheckConstraint("mode IN ('open', 'confidential', 'anonymous')", name="mode_is_known"),
+        CheckConstraint("queue IN ('leaders', 'guardian')", name="queue_is_known"),
+        CheckConstraint(
+            "mode <> 'anonymous' OR (submitter_id IS NULL AND submitted_at IS NULL)",
+            name="anonymous_keeps_no_identity",
+        ),
+        CheckConstraint(
+            "mode = 'anonymous' OR submitter_id IS NOT NULL", name="others_have_a_submitter"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, primary_key=True, autoincrement=False, default=random_id
+    )
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(15))
+    queue: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.SUBMITTED.value, index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    patient_safety: Mapped[bool] = mapped_column(default=False)
+    submitter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    # Set when an overdue concern is escalated to the guardian, who may then handle it too.
+    guardian_escalated_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="SET NULL")
+    )
+    # Only anonymous submissions have a passphrase; failed attempts lock the reference.
+    passphrase_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_passphrases: Mapped[int] = mapped_column(Integer, default=0)
+    passphrase_locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    theme: Mapped[Theme] = relationship(lazy="joined")
+    submitter: Mapped[User | None] = relationship(foreign_keys=[submitter_id])
+    merged_into: Mapped[Submission | None] = relationship(remote_side=[id])
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    @property
+    def mode_enum(self) -> SpeakUpMode:
+        return SpeakUpMode(self.mode)
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def queue_enum(self) -> Queue:
+        return Queue(self.queue)
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_reason is not None
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class StatusChange(db.Model):  # type: ignore[name-defined,misc]
+    """The history the submitter sees: every status, by whom (never shown to them) and when."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, primary_key=True, autoincrement=False, default=random_id
+    )
+    submission_id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_on: Mapped[date] = mapped_column(Date)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def to_status_enum(self) -> Status:
+        return Status(self.to_status)
+
+
+class Message(db.Model):  # type: ignore[name-defined,misc]
+    """The two-way conversation between the submitter and whoever handles the submission."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("author_role IN ('submitter', 'handler')", name="author_role_is_known"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, primary_key=True, autoincrement=False, default=random_id
+    )
+    submission_id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    author_role: Mapped[str] = mapped_column(String(10))
+    # Null when an anonymous submitter wrote it; then only the date is kept as well.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Orders messages within a day without relying on time or identifier.
+    position: Mapped[int] = mapped_column(Integer)
+
+    author: Mapped[User | None] = relationship()
+
+
+class Support(db.Model):  # type: ignore[name-defined,misc]
+    """A colleague's "me too" on an idea, once per person."""
+
+    __tablename__ = "supports"
+    __table_args__ = (UniqueConstraint("submission_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_on: Mapped[date] = mapped_column(Date)
+
+
+class Comment(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_reason is not None
+
+
+class ContentReport(db.Model):  # type: ignore[name-defined,misc]
+    """A staff member's report that an idea or a comment is inappropriate."""
+
+    __tablename__ = "content_reports"
+    __table_args__ = (
+        CheckConstraint(
+            "(submission_id IS NULL) <> (comment_id IS NULL)", name="exactly_one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submission_id: Mapped[int | None] = mapped_column(
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved: Mapped[bool] = mapped_column(default=False)
+
+    submission: Mapped[Submission | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()

@@ -1,0 +1,47 @@
+"""What the submission page shows to a given viewer, gathered in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engage.accounts.models import User
+from engage.submissions import access, services, social, workflow
+from engage.submissions.models import Comment, Kind, Message, Status, StatusChange, Submission
+
+
+@dataclass(frozen=True)
+class SubmissionPage:
+    submission: Submission
+    submitter_name: str
+    history: list[StatusChange]
+    conversation: list[Message] | None  # None: this viewer is not part of the conversation
+    is_handler: bool
+    is_submitter: bool
+    next_statuses: tuple[Status, ...]
+    can_moderate: bool
+    is_shared_idea: bool
+    supporters: int
+    has_supported: bool
+    comments: list[Comment]
+
+
+def submission_page(actor: User, submission_id: int) -> SubmissionPage:
+    submission = access.get_visible(actor, submission_id)
+    is_handler = access.can_handle(actor, submission)
+    converses = services.may_converse(actor, submission)
+    is_idea = submission.kind_enum is Kind.IDEA and not submission.is_hidden
+    moderates = access.can_moderate(actor, submission) and submission.kind_enum is Kind.IDEA
+    return SubmissionPage(
+        submission=submission,
+        submitter_name=access.submitter_name_for(actor, submission),
+        history=services.history(submission),
+        conversation=services.conversation(submission) if converses else None,
+        is_handler=is_handler,
+        is_submitter=access.is_submitter(actor, submission),
+        next_statuses=workflow.next_statuses(submission) if is_handler else (),
+        can_moderate=moderates,
+        is_shared_idea=is_idea,
+        supporters=social.supporter_count(submission.id) if is_idea else 0,
+        has_supported=social.has_supported(actor, submission.id) if is_idea else False,
+        comments=social.comments(submission, include_hidden=moderates) if is_idea else [],
+    )

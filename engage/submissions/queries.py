@@ -1,0 +1,122 @@
+"""Lists of submissions: the handler's inbox, the submitter's own, and the ideas board.
+
+Every list is filtered and paged in SQL; none loads all rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from engage.accounts.models import Role, User
+from engage.errors import PermissionDenied
+from engage.extensions import db
+from engage.pagination import Page, paginate
+from engage.submissions import access, search
+from engage.submissions.models import Status, Submission, Support
+from engage.timeutil import utcnow
+
+WAITING = (Status.SUBMITTED.value,)
+OPEN_STATUSES = tuple(s.value for s in Status if not s.is_ending)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: str | None = None  # a Status value, "open" (default) or "all"
+    theme_id: int | None = None
+    unit_id: int | None = None
+    older_than_days: int | None = None
+    kind: str | None = None
+    newest_first: bool = False
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    unacknowledged: int
+    open: int
+
+
+def _require_handler(actor: User) -> None:
+    if not actor.has_role(Role.LEADER, Role.GUARDIAN):
+        raise PermissionDenied("The inbox is for leaders and Freedom to Speak Up guardians.")
+
+
+def inbox(actor: User, filters: InboxFilter, page: int = 1) -> Page[Submission]:
+    _require_handler(actor)
+    conditions = [access.handled_by(actor)]
+    status = filters.status or "open"
+    if status == "open":
+        conditions.append(Submission.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        conditions.append(Submission.status == status)
+    if filters.theme_id:
+        conditions.append(Submission.theme_id == filters.theme_id)
+    if filters.unit_id:
+        conditions.append(Submission.unit_id == filters.unit_id)
+    if filters.kind:
+        conditions.append(Submission.kind == filters.kind)
+    if filters.older_than_days:
+        cutoff = utcnow().date() - timedelta(days=filters.older_than_days)
+        conditions.append(Submission.submitted_on <= cutoff)
+    direction = Submission.submitted_on.desc() if filters.newest_first else Submission.submitted_on
+    return paginate(Submission, and_(*conditions), [direction, Submission.reference], page)
+
+
+def inbox_counts(actor: User) -> InboxCounts:
+    _require_handler(actor)
+    mine = access.handled_by(actor)
+    unacknowledged = select(func.count(Submission.id)).where(mine, Submission.status.in_(WAITING))
+    still_open = select(func.count(Submission.id)).where(mine, Submission.status.in_(OPEN_STATUSES))
+    return InboxCounts(
+        unacknowledged=db.session.scalar(unacknowledged) or 0,
+        open=db.session.scalar(still_open) or 0,
+    )
+
+
+def my_submissions(actor: User, page: int = 1) -> Page[Submission]:
+    """What the user raised with their name attached (anonymous ones are not linked to them)."""
+    order = [Submission.submitted_on.desc(), Submission.reference]
+    return paginate(Submission, Submission.submitter_id == actor.id, order, page)
+
+
+@dataclass(frozen=True)
+class IdeaFilter:
+    words: str = ""
+    theme_id: int | None = None
+    most_supported: bool = False
+
+
+def ideas_board(actor: User, filters: IdeaFilter, page: int = 1) -> Page[Submission]:
+    conditions = [access.shared_ideas_for(actor), search.matching(filters.words)]
+    if filters.theme_id:
+        conditions.append(Submission.theme_id == filters.theme_id)
+    order: list[Any] = [Submission.submitted_on.desc(), Submission.reference]
+    if filters.most_supported:
+        supporters = (
+            select(func.count(Support.id))
+            .where(Support.submission_id == Submission.id)
+            .scalar_subquery()
+        )
+        order = [supporters.desc(), *order]
+    return paginate(Submission, and_(*conditions), order, page)
+
+
+def supporter_counts(submission_ids: list[int]) -> dict[int, int]:
+    """Supporters per submission for a page of results, in one query."""
+    if not submission_ids:
+        return {}
+    rows = db.session.execute(
+        select(Support.submission_id, func.count(Support.id))
+        .where(Support.submission_id.in_(submission_ids))
+        .group_by(Support.submission_id)
+    )
+    return {submission_id: count for submission_id, count in rows}
+
+
+def similar_ideas(actor: User, words: str, limit: int = 5) -> list[Submission]:
+    visible = access.shared_ideas_for(actor)
+    open_ideas = Submission.status.in_(OPEN_STATUSES)
+    return search.similar(words, and_(visible, open_ideas), limit=limit)

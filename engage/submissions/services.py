@@ -1,0 +1,268 @@
+"""Raising ideas and concerns, routing them, and the conversation about them.
+
+Every public function takes the acting user, checks the rules, records the change in the
+audit log and commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from engage.accounts.models import User
+from engage.accounts.passwords import hash_password
+from engage.audit.services import record
+from engage.errors import PermissionDenied, ValidationFailed
+from engage.extensions import db
+from engage.mail.services import send_mail
+from engage.organisation.models import Unit
+from engage.submissions import access
+from engage.submissions.models import (
+    DESCRIPTION_MAX,
+    MESSAGE_MAX,
+    TITLE_MAX,
+    Kind,
+    Message,
+    Queue,
+    SpeakUpMode,
+    Status,
+    StatusChange,
+    Submission,
+    Theme,
+)
+from engage.submissions.references import new_reference
+from engage.timeutil import utcnow
+
+PASSPHRASE_MIN = 10
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    kind: Kind
+    title: str
+    description: str
+    unit_id: int
+    theme_id: int
+    patient_safety: bool
+    mode: SpeakUpMode
+    to_guardian: bool = False
+    passphrase: str | None = None
+
+
+def route_for(kind: Kind, mode: SpeakUpMode, to_guardian: bool) -> Queue:
+    """Concerns raised confidentially or anonymously, or sent to the guardian, bypass leaders."""
+    if kind is Kind.CONCERN and (to_guardian or mode is not SpeakUpMode.OPEN):
+        return Queue.GUARDIAN
+    return Queue.LEADERS
+
+
+def _check_new(details: NewSubmission) -> None:
+    if not details.title.strip():
+        raise ValidationFailed("Enter a title", "title")
+    if len(details.title) > TITLE_MAX:
+        raise ValidationFailed(f"Title must be {TITLE_MAX} characters or fewer", "title")
+    if not details.description.strip():
+        raise ValidationFailed("Describe your idea or concern", "description")
+    if len(details.description) > DESCRIPTION_MAX:
+        raise ValidationFailed(
+            f"Description must be {DESCRIPTION_MAX} characters or fewer", "description"
+        )
+    if db.session.get(Unit, details.unit_id) is None:
+        raise ValidationFailed("Select the unit it is about", "unit_id")
+    theme = db.session.get(Theme, details.theme_id)
+    if theme is None or not theme.active:
+        raise ValidationFailed("Select a theme", "theme_id")
+    anonymous = details.mode is SpeakUpMode.ANONYMOUS
+    if anonymous and (not details.passphrase or len(details.passphrase) < PASSPHRASE_MIN):
+        raise ValidationFailed(
+            f"Choose a passphrase of {PASSPHRASE_MIN} characters or more", "passphrase"
+        )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    submission_id: int
+    reference: str
+    anonymous: bool
+    queue: Queue
+
+
+def submit(actor: User, details: NewSubmission) -> Receipt:
+    _check_new(details)
+    anonymous = details.mode is SpeakUpMode.ANONYMOUS
+    today = utcnow().date()
+    queue = route_for(details.kind, details.mode, details.to_guardian)
+    submission = Submission(
+        reference=new_reference(details.kind),
+        kind=details.kind.value,
+        mode=details.mode.value,
+        queue=queue.value,
+        title=details.title.strip(),
+        description=details.description.strip(),
+        unit_id=details.unit_id,
+        theme_id=details.theme_id,
+        patient_safety=details.patient_safety,
+        submitter_id=None if anonymous else actor.id,
+        submitted_on=today,
+        submitted_at=None if anonymous else utcnow(),
+        passphrase_hash=hash_password(details.passphrase)
+        if anonymous and details.passphrase
+        else None,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    add_status_change(submission, None, None, anonymous=anonymous)
+    record(
+        actor,
+        "submission.created",
+        submission,
+        f"{details.kind.value.capitalize()} {submission.reference} raised {details.mode.value}ly, "
+        f"routed to the {queue.value}",
+        anonymous=conceals_submitter(submission),
+    )
+    db.session.commit()
+    return Receipt(submission.id, submission.reference, anonymous, queue)
+
+
+def add_status_change(
+    submission: Submission, actor: User | None, previous: str | None, *, anonymous: bool = False
+) -> None:
+    now = utcnow()
+    db.session.add(
+        StatusChange(
+            submission_id=submission.id,
+            from_status=previous,
+            to_status=submission.status,
+            changed_by_id=actor.id if actor else None,
+            changed_on=now.date(),
+            changed_at=None if anonymous else now,
+        )
+    )
+
+
+def _next_position(submission_id: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(Message.position)).where(Message.submission_id == submission_id)
+    )
+    return (highest or 0) + 1
+
+
+def set_status(actor: User, submission: Submission, new_status: Status) -> None:
+    """Move to a status, keeping the dates the response clocks read and the history."""
+    previous = submission.status
+    today = utcnow().date()
+    if submission.acknowledged_on is None and new_status is not Status.SUBMITTED:
+        submission.acknowledged_on = today
+    if new_status.is_ending:
+        submission.closed_on = today
+    submission.status = new_status.value
+    add_status_change(submission, actor, previous)
+
+
+def conceals_submitter(submission: Submission) -> bool:
+    """Whether the audit log must not name the submitter (nor give the time of day, which would
+    join it to their sign-in): only the guardian may know who raised a confidential item."""
+    return submission.mode_enum is not SpeakUpMode.OPEN
+
+
+def add_message(submission: Submission, author: User | None, role: str, body: str) -> Message:
+    """Append to the conversation (the caller has checked the right and will commit)."""
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("Write a message", "body")
+    if len(body) > MESSAGE_MAX:
+        raise ValidationFailed(f"Message must be {MESSAGE_MAX} characters or fewer", "body")
+    anonymous_author = role == "submitter" and submission.mode_enum is SpeakUpMode.ANONYMOUS
+    now = utcnow()
+    message = Message(
+        submission_id=submission.id,
+        author_role=role,
+        author_id=None if anonymous_author or author is None else author.id,
+        body=body,
+        sent_on=now.date(),
+        sent_at=None if anonymous_author else now,
+        position=_next_position(submission.id),
+    )
+    db.session.add(message)
+    return message
+
+
+def notify_submitter(submission: Submission) -> None:
+    """Email identifiable submitters that something changed; never the content itself."""
+    if submission.mode_enum is SpeakUpMode.ANONYMOUS or submission.submitter is None:
+        return
+    if not submission.submitter.active:
+        return
+    link = url_for("submissions.detail", submission_id=submission.id, _external=True)
+    what = "idea" if submission.kind_enum is Kind.IDEA else "concern"
+    send_mail(
+        submission.submitter.email,
+        f"There is an update on your {what} {submission.reference}",
+        f"There is an update on the {what} you raised ({submission.reference}).\n\n"
+        f"Sign in to engage to read it:\n{link}\n",
+    )
+
+
+def reply(actor: User, submission_id: int, body: str) -> Message:
+    """A message from the identifiable submitter or from whoever handles the submission."""
+    submission = access.get_visible(actor, submission_id)
+    if access.can_handle(actor, submission):
+        role = "handler"
+    elif access.is_submitter(actor, submission):
+        role = "submitter"
+    else:
+        raise PermissionDenied("Only the person who raised this and its handlers can reply.")
+    if submission.status_enum.is_ending:
+        raise ValidationFailed("This is closed, so no more messages can be added", "body")
+    message = add_message(submission, actor, role, body)
+    record(
+        actor,
+        f"message.{role}",
+        submission,
+        f"Message on {submission.reference}",
+        anonymous=role == "submitter" and conceals_submitter(submission),
+    )
+    if role == "handler":
+        notify_submitter(submission)
+    db.session.commit()
+    return message
+
+
+def conversation(submission: Submission) -> list[Message]:
+    return list(
+        db.session.scalars(
+            select(Message).where(Message.submission_id == submission.id).order_by(Message.position)
+        )
+    )
+
+
+def history(submission: Submission) -> list[StatusChange]:
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.submission_id == submission.id)
+            # The first change of an anonymous item has no time: it sorts first in its day.
+            .order_by(StatusChange.changed_on, StatusChange.changed_at.asc().nulls_first())
+        )
+    )
+
+
+def may_converse(actor: User, submission: Submission) -> bool:
+    return access.can_handle(actor, submission) or access.is_submitter(actor, submission)
+
+
+def themes(include_retired: bool = False) -> list[Theme]:
+    query = select(Theme).order_by(Theme.position, Theme.name)
+    if not include_retired:
+        query = query.where(Theme.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.name)))
+
+
+def acknowledge_days() -> int:
+    return int(current_app.config["ACKNOWLEDGE_WORKING_DAYS"])

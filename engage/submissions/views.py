@@ -1,0 +1,307 @@
+"""The front door, the submission page and what can be done on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from engage.errors import ValidationFailed
+from engage.forms import options, show_service_error
+from engage.responses.pages import response_panel
+from engage.submissions import pages, queries, services, social, workflow
+from engage.submissions.forms import (
+    MODE_HINTS,
+    CommentForm,
+    MergeForm,
+    MessageForm,
+    ReasonForm,
+    SimilarIdeasForm,
+    StatusForm,
+    SubmissionForm,
+    SupportForm,
+)
+from engage.submissions.models import Kind, SpeakUpMode, Status, Submission
+from engage.timeutil import utcnow
+
+bp = Blueprint("submissions", __name__)
+
+
+@bp.before_request
+@login_required
+def require_sign_in() -> None:
+    """Every page here needs a signed-in user; the services check the rest."""
+
+
+def _front_door_form() -> SubmissionForm:
+    form = SubmissionForm()
+    form.unit_id.choices = options(
+        [(None, "Select a unit")] + [(u.id, u.name) for u in services.units()]
+    )
+    form.theme_id.choices = options(
+        [(None, "Select a theme")] + [(t.id, t.name) for t in services.themes()]
+    )
+    if request.method == "GET":
+        form.unit_id.data = current_user.unit_id
+        form.kind.data = (
+            request.args.get("kind") if request.args.get("kind") in {"idea", "concern"} else None
+        )
+    return form
+
+
+def _details(form: SubmissionForm) -> services.NewSubmission:
+    return services.NewSubmission(
+        kind=Kind(form.kind.data),
+        title=form.title.data,
+        description=form.description.data,
+        unit_id=form.unit_id.data,
+        theme_id=form.theme_id.data,
+        patient_safety=form.patient_safety.data == "yes",
+        mode=SpeakUpMode(form.mode.data),
+        to_guardian=bool(form.to_guardian.data),
+        passphrase=form.passphrase.data or None,
+    )
+
+
+@bp.route("/speak-up", methods=["GET", "POST"])
+def front_door() -> ResponseReturnValue:
+    form = _front_door_form()
+    similar = None
+    if request.method == "POST" and form.check_similar.data:
+        # The no-JavaScript way to see similar ideas: nothing is saved, everything is kept.
+        similar = queries.similar_ideas(
+            current_user, f"{form.title.data or ''} {form.description.data or ''}"
+        )
+    elif form.validate_on_submit():
+        try:
+            receipt = services.submit(current_user, _details(form))
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            if receipt.anonymous:
+                # Shown once, straight from this response: the code is never put in a URL,
+                # a cookie or a log.
+                return render_template(
+                    "submissions/anonymous_receipt.html",
+                    receipt=receipt,
+                    title="Your reference code",
+                )
+            flash(_thanks(receipt), "success")
+            return redirect(url_for("submissions.detail", submission_id=receipt.submission_id))
+    return render_template(
+        "submissions/front_door.html",
+        form=form,
+        similar=similar,
+        mode_hints=MODE_HINTS,
+        title="Share an idea or raise a concern",
+    )
+
+
+def _thanks(receipt: services.Receipt) -> str:
+    who = (
+        "the Freedom to Speak Up guardian"
+        if receipt.queue.value == "guardian"
+        else "the unit's leaders"
+    )
+    return (
+        f"Thank you for speaking up. Your reference is {receipt.reference}. It has gone to {who}, "
+        f"who should acknowledge it within {services.acknowledge_days()} working days. "
+        "You can follow it and reply on this page."
+    )
+
+
+@bp.route("/speak-up/similar", methods=["POST"])
+def similar_ideas() -> ResponseReturnValue:
+    """The fragment the front door's script asks for while an idea is typed. A POST, so that
+    the draft never sits in a URL (and so in a proxy's log)."""
+    form = SimilarIdeasForm()
+    words = form.q.data if form.validate_on_submit() else ""
+    ideas = queries.similar_ideas(current_user, words or "")
+    return render_template("submissions/_similar.html", similar=ideas)
+
+
+@bp.route("/submissions/<id:submission_id>")
+def detail(submission_id: int) -> ResponseReturnValue:
+    page = pages.submission_page(current_user, submission_id)
+    return _render_detail(page)
+
+
+def _render_detail(page: pages.SubmissionPage, **forms: object) -> ResponseReturnValue:
+    status_form = forms.get("status_form") or StatusForm(formdata=None)
+    status_form.set_choices(page.next_statuses)  # type: ignore[attr-defined]
+    return render_template(
+        "submissions/detail.html",
+        page=page,
+        s=page.submission,
+        message_form=forms.get("message_form") or MessageForm(formdata=None),
+        status_form=status_form,
+        merge_form=forms.get("merge_form") or MergeForm(formdata=None),
+        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
+        panel=response_panel(current_user, page.submission, utcnow().date()),
+        title=page.submission.title,
+    )
+
+
+def _redisplay(submission_id: int, **forms: object) -> ResponseReturnValue:
+    page = pages.submission_page(current_user, submission_id)
+    return _render_detail(page, **forms), 400  # type: ignore[return-value]
+
+
+def _act_on_page(
+    submission_id: int,
+    form: FlaskForm,
+    form_name: str,
+    act: Callable[[], object],
+    said: Callable[[], str],
+    anchor: str = "",
+) -> ResponseReturnValue:
+    """What every form on a submission's page does: validate, call the service, say what
+    happened and go back to the page (or to the submission `act` returns, as merging does);
+    or show the page again with the problem beside the field and what was typed kept."""
+    if form.validate_on_submit():
+        try:
+            result = act()
+        except ValidationFailed as problem:
+            show_service_error(form, problem)
+        else:
+            flash(said(), "success")
+            target = result.id if isinstance(result, Submission) else submission_id
+            return redirect(url_for("submissions.detail", submission_id=target) + anchor)
+    return _redisplay(submission_id, **{form_name: form})
+
+
+@bp.route("/submissions/<id:submission_id>/messages", methods=["POST"])
+def reply(submission_id: int) -> ResponseReturnValue:
+    form = MessageForm()
+    return _act_on_page(
+        submission_id,
+        form,
+        "message_form",
+        lambda: services.reply(current_user, submission_id, form.body.data),
+        lambda: "Your message has been sent.",
+        "#conversation",
+    )
+
+
+@bp.route("/submissions/<id:submission_id>/status", methods=["POST"])
+def change_status(submission_id: int) -> ResponseReturnValue:
+    form = StatusForm()
+    form.set_choices(tuple(Status))
+    return _act_on_page(
+        submission_id,
+        form,
+        "status_form",
+        lambda: workflow.change_status(
+            current_user, submission_id, Status(form.status.data), form.note.data or ""
+        ),
+        lambda: f"Status changed to {Status(form.status.data).label.lower()}.",
+    )
+
+
+@bp.route("/submissions/<id:submission_id>/merge", methods=["POST"])
+def merge(submission_id: int) -> ResponseReturnValue:
+    form = MergeForm()
+    return _act_on_page(
+        submission_id,
+        form,
+        "merge_form",
+        lambda: workflow.merge_idea(current_user, submission_id, form.original.data),
+        lambda: "Merged: its supporters now count on this idea.",
+    )
+
+
+@bp.route("/submissions/<id:submission_id>/support", methods=["POST"])
+def support(submission_id: int) -> ResponseReturnValue:
+    form = SupportForm()
+    if form.validate_on_submit():
+        try:
+            if form.withdraw.data:
+                social.withdraw_support(current_user, submission_id)
+                flash("You no longer support this idea.", "success")
+            else:
+                social.support(current_user, submission_id)
+                flash("Thank you: your support has been added.", "success")
+        except ValidationFailed as problem:
+            flash(problem.message, "info")
+    return redirect(url_for("submissions.detail", submission_id=submission_id))
+
+
+@bp.route("/submissions/<id:submission_id>/comments", methods=["POST"])
+def comment(submission_id: int) -> ResponseReturnValue:
+    form = CommentForm()
+    return _act_on_page(
+        submission_id,
+        form,
+        "comment_form",
+        lambda: social.add_comment(current_user, submission_id, form.body.data),
+        lambda: "Your comment has been added.",
+        "#comments",
+    )
+
+
+@bp.route("/submissions/<id:submission_id>/report", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/report", methods=["POST"])
+def report(submission_id: int | None = None, comment_id: int | None = None) -> ResponseReturnValue:
+    form = ReasonForm()
+    back = _back_to(submission_id, comment_id)
+    if form.validate_on_submit():
+        try:
+            social.report(
+                current_user, form.reason.data, submission_id=submission_id, comment_id=comment_id
+            )
+        except ValidationFailed as problem:
+            flash(problem.message, "info")
+        else:
+            flash("Thank you. A leader will look at your report.", "success")
+    else:
+        flash("Say why you are reporting it.", "info")
+    return redirect(back)
+
+
+@bp.route("/submissions/<id:submission_id>/hide", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/hide", methods=["POST"])
+def hide(submission_id: int | None = None, comment_id: int | None = None) -> ResponseReturnValue:
+    form = ReasonForm()
+    back = _back_to(submission_id, comment_id)
+    if not form.validate_on_submit():
+        flash("Give a reason for hiding it.", "info")
+        return redirect(back)
+    if comment_id is not None:
+        social.hide_comment(current_user, comment_id, form.reason.data)
+        flash("The comment is hidden.", "success")
+    elif submission_id is not None:
+        social.hide_submission(current_user, submission_id, form.reason.data)
+        flash("The idea is hidden from colleagues.", "success")
+    return redirect(back)
+
+
+@bp.route("/submissions/<id:submission_id>/unhide", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/unhide", methods=["POST"])
+def unhide(submission_id: int | None = None, comment_id: int | None = None) -> ResponseReturnValue:
+    back = _back_to(submission_id, comment_id)
+    if comment_id is not None:
+        social.unhide_comment(current_user, comment_id)
+    elif submission_id is not None:
+        social.unhide_submission(current_user, submission_id)
+    flash("It is shown to colleagues again.", "success")
+    return redirect(back)
+
+
+@bp.route("/moderation/reports/<id:report_id>/dismiss", methods=["POST"])
+def dismiss_report(report_id: int) -> ResponseReturnValue:
+    social.dismiss_report(current_user, report_id)
+    flash("Report dismissed: nothing was hidden.", "success")
+    return redirect(url_for("submissions.moderation"))
+
+
+def _back_to(submission_id: int | None, comment_id: int | None) -> str:
+    if submission_id is None and comment_id is not None:
+        submission_id = social.submission_id_of_comment(comment_id)
+    return url_for("submissions.detail", submission_id=submission_id)
+
+
+from engage.submissions import list_views  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from engage.accounts.models import Role
+from engage.audit.services import record
+from engage.extensions import db
+from tests.factories.accounts import make_user, sign_in
+
+
+def test_admin_reads_and_filters_the_audit_log(admin_client: FlaskClient) -> None:
+    leader = make_user(Role.LEADER, email="lead@test.nhs.uk")
+    record(leader, "decision.made", leader, "Decision made on idea 12")
+    record(None, "digest.sent", None, "Weekly digest sent")
+    db.session.commit()
+    everything = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "Decision made on idea 12" in everything and "Weekly digest sent" in everything
+    by_actor = admin_client.get("/admin/audit?actor=LEAD@test.nhs.uk").get_data(as_text=True)
+    assert "Decision made on idea 12" in by_actor and "Weekly digest sent" not in by_actor
+    by_action = admin_client.get("/admin/audit?action=digest.sent").get_data(as_text=True)
+    assert "Weekly digest sent" in by_action and "Decision made" not in by_action
+    by_text = admin_client.get("/admin/audit?text=idea+12").get_data(as_text=True)
+    assert "Decision made on idea 12" in by_text and "Weekly digest" not in by_text
+
+
+def test_anonymous_events_keep_no_person_and_only_the_date(client: FlaskClient) -> None:
+    someone = make_user()
+    event = record(someone, "concern.created", None, "Anonymous concern", anonymous=True)
+    db.session.commit()
+    assert event.actor_id is None
+    assert (event.occurred_at.hour, event.occurred_at.minute, event.occurred_at.second) == (0, 0, 0)
+
+
+def test_bad_date_range_gets_a_message(admin_client: FlaskClient) -> None:
+    page = admin_client.get("/admin/audit?date_from=2026-05-01&date_to=2026-04-01")
+    assert (
+        "The &#39;to&#39; date must be the same as or after the &#39;from&#39; date"
+        in page.get_data(as_text=True)
+    )
+    malformed = admin_client.get("/admin/audit?date_from=yesterday")
+    assert malformed.status_code == 200
+    assert "Not a valid date value" in malformed.get_data(as_text=True)
+
+
+def test_leaders_cannot_read_the_audit_log(client: FlaskClient) -> None:
+    sign_in(client, make_user(Role.LEADER))
+    assert client.get("/admin/audit").status_code == 403

@@ -1,0 +1,160 @@
+"""Browser tests: headless Chromium, driven by Playwright, against a live engage server.
+
+The server is built once per session from the migrations and the demo trust, with CSRF
+protection on, since the browser submits real forms. None of these fixtures depends on the
+root conftest's `database_url`, so browser tests run once, not once per database.
+
+Playwright cannot download browsers here: it drives Debian's Chromium, /usr/bin/chromium
+(override with ENGAGE_CHROMIUM).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from config import TestConfig
+from engage import create_app
+from engage.extensions import db
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, is_same_origin
+
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder, present and future, is a browser test."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS_DIR):
+            item.add_marker(pytest.mark.browser)
+
+
+# -- the live server -----------------------------------------------------------------------
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without a log line per request (errors are still logged)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def _buffered(app: Flask) -> Any:
+    """Run each response to the end before werkzeug writes it.
+
+    When the browser drops a connection mid-response (it abandons a favicon, say), werkzeug's
+    dev server raises before it closes the response, leaking the open static file; pytest then
+    fails whichever test is running with a ResourceWarning. Reading the body first, inside
+    try/finally, closes every file however the connection ends.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        response = app(environ, start_response)
+        try:
+            return list(response)
+        finally:
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
+def build_browser_app(database_path: Path) -> Flask:
+    """engage as the browser sees it: CSRF on, the schema from the migrations, the demo trust."""
+    from engage.cli.seed_demo import seed_demo_data
+
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_path}",
+        WTF_CSRF_ENABLED=True,
+    )
+    with app.app_context():
+        upgrade()
+        # Two years of ideas, concerns and responses, so the crawl reaches every kind of page.
+        seed_demo_data(random.Random(2026), app.config["DEMO_PASSWORD"])
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app behind live_server, for a test that needs to look in its database."""
+    app = build_browser_app(tmp_path_factory.mktemp("browser") / "browser.db")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The base URL of the running app, like http://127.0.0.1:43121 (no trailing slash)."""
+    server = make_server(
+        "127.0.0.1", 0, _buffered(live_app), threaded=True, request_handler=_QuietRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, name="engage-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# -- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    context = browser.new_context(base_url=base_url, **options)
+    # The tests never reach the internet (the NHS.UK fonts on assets.nhs.uk, say): what a
+    # page needs from elsewhere fails fast and the same way everywhere.
+    context.route(lambda url: not is_same_origin(url, base_url), lambda route: route.abort())
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: str) -> Iterator[Any]:
+    """A factory for extra contexts (say, with JavaScript off); all are closed afterwards."""
+    contexts: list[BrowserContext] = []
+
+    def factory(**options: Any) -> BrowserContext:
+        context = _new_context(browser, live_server, **options)
+        contexts.append(context)
+        return context
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A page in a fresh context, so no cookie or session leaks from one test to the next."""
+    context = _new_context(browser, live_server)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -1,0 +1,176 @@
+"""Helpers for the browser tests: signing in through the real form, and axe-core checks."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, Request
+
+from config import TestConfig
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("ENGAGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+
+DEMO_DOMAIN = "demo.engage.nhs.uk"
+DEMO_PASSWORD: str = TestConfig.DEMO_PASSWORD  # what build_demo_trust gets from app config
+DEMO_ROLES = ("staff", "leader", "guardian", "admin")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def is_same_origin(url: str, base_url: str) -> bool:
+    """True for the app's own URLs, and for data: and blob: URLs the page makes itself."""
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if parts.scheme in {"data", "blob"}:
+        return True
+    return (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+
+
+def load_failed(request: Request, base_url: str) -> bool:
+    """A request for one of the app's own resources failed (not merely cancelled because the
+    page moved on, as a favicon's load is when a form redirects)."""
+    failure = request.failure or ""
+    return is_same_origin(request.url, base_url) and "ERR_ABORTED" not in failure
+
+
+def demo_email(role: str) -> str:
+    return f"{role}@{DEMO_DOMAIN}"
+
+
+def sign_in_as(page: Page, base_url: str, role: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form as the demo user with this role; fail if refused."""
+    page.goto(f"{base_url}/sign-in")
+    page.fill("input[name=email]", demo_email(role))
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if page.url.split("?")[0].endswith("/sign-in"):
+        summary = page.locator(".nhsuk-error-summary")
+        problem = summary.inner_text() if summary.count() else "(no error summary)"
+        raise AssertionError(f"signing in as {demo_email(role)} failed: {problem}")
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class KnownFinding:
+    """An axe finding on markup that NHS.UK frontend's own JavaScript writes, which engage's
+    templates cannot change and the design system keeps on purpose."""
+
+    rule: str
+    selector: str  # only elements matching this
+    reason: str
+    attribute: str | None = None  # aria-allowed-attr: only when this is the one attribute
+
+
+# Keep this list short; each entry says why it is here.
+KNOWN_FINDINGS = (
+    KnownFinding(
+        rule="label-content-name-mismatch",
+        selector=".nhsuk-file-upload__drop-button",
+        reason=(
+            "nhsuk-frontend 10's file upload script names its button with aria-labelledby="
+            "'<label> <hidden comma> <itself>': 'CSV file, No file chosen, Choose file or drop "
+            "file'. axe joins the button's separate lines without spaces ('No file "
+            "chosenChoose file...') and finds that missing from the name, but the visible "
+            "label 'Choose file' is in the name, which is what WCAG 2.5.3 asks."
+        ),
+    ),
+    KnownFinding(
+        rule="aria-allowed-attr",
+        selector=".nhsuk-radios__input[aria-controls]",
+        attribute="aria-expanded",
+        reason=(
+            "nhsuk-frontend's conditional reveal script sets aria-expanded on radios, as "
+            "GOV.UK Frontend does: invalid by ARIA 1.2 but kept on purpose because screen "
+            "readers announce it (alphagov/govuk-frontend#979, #2823)."
+        ),
+    ),
+)
+
+_RUN_AXE_JS = """async ({options, known}) => {
+  const result = await window.axe.run(document, options);
+  const checkData = (node) => [...node.any, ...node.all, ...node.none]
+    .flatMap((check) => {
+      const data = check.data && !Array.isArray(check.data) ? check.data.values : check.data;
+      return Array.isArray(data) ? data : [];
+    });
+  const isKnown = (rule, node) => known.some((k) => {
+    if (k.rule !== rule || node.target.length !== 1) return false;
+    const element = document.querySelector(node.target[0]);
+    if (element === null || !element.matches(k.selector)) return false;
+    if (k.attribute === null) return true;
+    const data = checkData(node);
+    return data.length > 0 && data.every((d) => String(d).startsWith(k.attribute + '='));
+  });
+  return result.violations
+    .map((v) => ({...v, nodes: v.nodes.filter((node) => !isKnown(v.id, node))}))
+    .filter((v) => v.nodes.length > 0);
+}"""
+
+
+def check_accessibility(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG 2.2 A and AA rules on the page as it is; return the violations,
+    less the KNOWN_FINDINGS.
+
+    The app's Content-Security-Policy (script-src 'self' 'nonce-...') blocks an injected
+    inline <script>, so axe goes in through the DevTools protocol, which CSP does not
+    govern: the page under test keeps its real CSP (no bypass_csp).
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(f"() => {{\n{_axe_source()}\n}}")
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    known = [
+        {"rule": k.rule, "selector": k.selector, "attribute": k.attribute} for k in KNOWN_FINDINGS
+    ]
+    violations = page.evaluate(_RUN_AXE_JS, {"options": options, "known": known})
+    return list(violations)
+
+
+def format_violations(violations: list[dict[str, Any]], where: str = "", limit: int = 3) -> str:
+    """A failure message: each rule with its impact and help, then a few offending elements."""
+    if not violations:
+        return ""
+    lines = [f"{len(violations)} accessibility rule(s) failed{' on ' + where if where else ''}:"]
+    for violation in violations:
+        nodes = violation.get("nodes", [])
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'unknown impact'}): "
+            f"{violation['help']} [{len(nodes)} element(s)] {violation.get('helpUrl', '')}"
+        )
+        for node in nodes[:limit]:
+            target = " ".join(str(part) for part in node.get("target", []))
+            html = " ".join(str(node.get("html", "")).split())
+            if len(html) > 200:
+                html = html[:197] + "..."
+            lines.append(f"    {target}: {html}")
+            summary = " ".join(str(node.get("failureSummary", "")).split())
+            if summary:
+                lines.append(f"      {summary}")
+        if len(nodes) > limit:
+            lines.append(f"    ... and {len(nodes) - limit} more")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, where: str | None = None) -> None:
+    violations = check_accessibility(page)
+    assert not violations, format_violations(violations, where or page.url)

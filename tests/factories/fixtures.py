@@ -1,0 +1,36 @@
+"""Fixtures built from the factories: one signed-in client per role."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engage.accounts.models import Role, User
+from tests.factories.accounts import make_user, sign_in
+
+
+@pytest.fixture
+def admin(db_session: object) -> User:
+    return make_user(Role.ADMIN, name="Ada Admin")
+
+
+@pytest.fixture
+def staff_member(db_session: object) -> User:
+    return make_user(Role.STAFF, name="Sam Staff")
+
+
+def _client_for(app: Flask, user: User) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin: User) -> FlaskClient:
+    return _client_for(app, admin)
+
+
+@pytest.fixture
+def staff_client(app: Flask, staff_member: User) -> FlaskClient:
+    return _client_for(app, staff_member)

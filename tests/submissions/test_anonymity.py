@@ -1,0 +1,216 @@
+"""Anonymity is a promise: nothing stored or logged can be joined to the person."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, time
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, select
+
+from engage.accounts.models import Role, User
+from engage.audit.models import AuditEvent
+from engage.extensions import db
+from engage.submissions.models import Message, StatusChange, Submission
+from tests.factories.accounts import make_user, sign_in
+from tests.factories.smtp import Inbox
+from tests.factories.submissions import PASSPHRASE, theme
+
+CODE = re.compile(r"CN-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def _raise_anonymously(client: FlaskClient, user: User) -> str:
+    sign_in(client, user)
+    response = client.post(
+        "/speak-up",
+        data={
+            "kind": "concern",
+            "title": "Unsafe staffing at night",
+            "description": "Two nurses for 28 patients on most nights this month.",
+            "unit_id": str(user.unit_id),
+            "theme_id": str(theme().id),
+            "patient_safety": "yes",
+            "mode": "anonymous",
+            "passphrase": PASSPHRASE,
+            "passphrase_confirm": PASSPHRASE,
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Write this code down now" in page
+    match = CODE.search(page)
+    assert match
+    return match.group(0)
+
+
+def _assert_identifies_nobody(row: object, user: User) -> None:
+    """No column points at a user, names them, or holds a time of day."""
+    mapper = inspect(row).mapper
+    for attribute in mapper.column_attrs:
+        [column] = attribute.columns
+        value = getattr(row, attribute.key)
+        where = f"{type(row).__name__}.{attribute.key} = {value!r}"
+        if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+            assert value is None, where
+        if isinstance(value, str):
+            assert user.email not in value and user.name not in value, where
+        if isinstance(value, datetime):
+            assert value.time() == time(0, 0), where
+
+
+def test_anonymous_rows_hold_nothing_that_identifies_the_person(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    user = make_user(name="Wren Whistleblower", email="wren@test.nhs.uk")
+    reference = _raise_anonymously(client, user)
+    client.post("/sign-out")
+    client.post("/check", data={"reference": reference, "passphrase": PASSPHRASE})
+    client.post("/check/case/messages", data={"body": "It happened again last night."})
+
+    submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+    assert submission is not None
+    assert submission.submitter_id is None and submission.submitted_at is None
+    rows: list[object] = [submission]
+    rows += db.session.scalars(select(Message).where(Message.submission_id == submission.id)).all()
+    rows += db.session.scalars(
+        select(StatusChange).where(StatusChange.submission_id == submission.id)
+    ).all()
+    rows += db.session.scalars(
+        select(AuditEvent).where(AuditEvent.target_id == str(submission.id))
+    ).all()
+    assert len(rows) >= 4
+    for row in rows:
+        _assert_identifies_nobody(row, user)
+    for event in rows[-2:]:
+        assert isinstance(event, AuditEvent)
+        assert event.actor_id is None
+        assert event.occurred_at.time() == time(0, 0), "only the date is kept"
+    message = db.session.scalar(select(Message).where(Message.submission_id == submission.id))
+    assert message is not None and message.author_id is None and message.sent_at is None
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for identifier in (user.email, user.name, reference):
+        assert identifier not in logged
+
+
+def test_anonymous_submission_is_not_listed_as_theirs(client: FlaskClient) -> None:
+    user = make_user()
+    reference = _raise_anonymously(client, user)
+    assert reference not in client.get("/submissions/mine").get_data(as_text=True)
+
+
+def test_return_with_code_and_passphrase_and_read_the_guardians_reply(
+    client: FlaskClient, smtp_inbox: Inbox
+) -> None:
+    user = make_user()
+    guardian = make_user(Role.GUARDIAN)
+    reference = _raise_anonymously(client, user)
+    submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+    assert submission is not None
+
+    guardian_client = client.application.test_client()
+    sign_in(guardian_client, guardian)
+    guardian_client.post(
+        f"/submissions/{submission.id}/messages",
+        data={"body": "Thank you. Which shifts were worst?"},
+    )
+    assert smtp_inbox.messages == [], "no email can reach an anonymous person"
+
+    visitor = client.application.test_client()  # a different, signed-out browser
+    typed = reference.lower().replace("-", " ")
+    opened = visitor.post("/check", data={"reference": typed, "passphrase": PASSPHRASE})
+    assert opened.status_code == 302
+    case = visitor.get("/check/case").get_data(as_text=True)
+    assert "Thank you. Which shifts were worst?" in case
+    sent = visitor.post("/check/case/messages", data={"body": "Mostly weekend nights."})
+    assert sent.status_code == 302
+    seen = guardian_client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Mostly weekend nights." in seen and "Anonymous" in seen
+
+    visitor.post("/check/finish")
+    assert visitor.get("/check/case").status_code == 302
+
+
+def test_wrong_passphrase_or_code_gets_one_generic_message(client: FlaskClient) -> None:
+    reference = _raise_anonymously(client, make_user())
+    visitor = client.application.test_client()
+    wrong = visitor.post("/check", data={"reference": reference, "passphrase": "not the phrase"})
+    unknown = visitor.post("/check", data={"reference": "CN-0000-0000", "passphrase": PASSPHRASE})
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert "The reference code and passphrase do not match" in response.get_data(as_text=True)
+    assert visitor.get("/check/case").status_code == 302
+
+
+def test_someone_elses_code_with_my_passphrase_is_refused(client: FlaskClient) -> None:
+    mine = _raise_anonymously(client, make_user())
+    other_client = client.application.test_client()
+    theirs = _raise_anonymously(other_client, make_user())
+    assert mine != theirs
+    visitor = client.application.test_client()
+    visitor.post("/check", data={"reference": theirs, "passphrase": "another passphrase"})
+    assert visitor.get("/check/case").status_code == 302
+
+
+def test_repeated_guesses_lock_the_code(client: FlaskClient) -> None:
+    reference = _raise_anonymously(client, make_user())
+    visitor = client.application.test_client()
+    for _ in range(5):
+        visitor.post("/check", data={"reference": reference, "passphrase": "guess guess guess"})
+    locked = visitor.post("/check", data={"reference": reference, "passphrase": PASSPHRASE})
+    assert "too many attempts for this reference code" in locked.get_data(as_text=True)
+    assert visitor.get("/check/case").status_code == 302
+
+
+def test_unlocked_case_expires(client: FlaskClient) -> None:
+    reference = _raise_anonymously(client, make_user())
+    visitor = client.application.test_client()
+    visitor.post("/check", data={"reference": reference, "passphrase": PASSPHRASE})
+    with visitor.session_transaction() as session:
+        session["anonymous_case"] = {**session["anonymous_case"], "until": 0}
+    assert visitor.get("/check/case").status_code == 302
+
+
+def test_empty_or_oversized_anonymous_reply_is_refused(client: FlaskClient) -> None:
+    reference = _raise_anonymously(client, make_user())
+    visitor = client.application.test_client()
+    visitor.post("/check", data={"reference": reference, "passphrase": PASSPHRASE})
+    empty = visitor.post("/check/case/messages", data={"body": "   "})
+    assert empty.status_code == 400 and "Write a message" in empty.get_data(as_text=True)
+    huge = visitor.post("/check/case/messages", data={"body": "x" * 3001})
+    assert "Message must be 3000 characters or fewer" in huge.get_data(as_text=True)
+
+
+def test_the_audit_log_never_names_a_confidential_submitter(
+    client: FlaskClient, admin_client: FlaskClient
+) -> None:
+    from engage.submissions.models import Kind, SpeakUpMode
+    from tests.factories.submissions import make_submission
+
+    raiser = make_user(email="quiet.person@test.nhs.uk")
+    concern = make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
+    sign_in(client, raiser)
+    client.post(f"/submissions/{concern.id}/messages", data={"body": "More detail"})
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.target_id == str(concern.id))
+    ).all()
+    assert len(events) == 2
+    for event in events:
+        assert event.actor_id is None and event.occurred_at.time() == time(0, 0)
+    page = admin_client.get(f"/admin/audit?text={concern.reference}").get_data(as_text=True)
+    assert concern.reference in page and "quiet.person@test.nhs.uk" not in page
+
+
+def test_rows_written_for_submissions_do_not_take_sequential_ids(client: FlaskClient) -> None:
+    """A sequence would place an anonymous row between rows with exact times."""
+    from tests.factories.submissions import make_submission
+
+    raiser = make_user()
+    made = [make_submission(raiser) for _ in range(3)]
+    for model in (Submission, StatusChange, AuditEvent):
+        ids = sorted(db.session.scalars(select(model.id)).all())[-3:]
+        assert not (ids[2] - ids[1] == 1 and ids[1] - ids[0] == 1), model.__name__
+    assert len(made) == 3

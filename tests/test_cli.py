@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from engage.accounts.models import Role, User
+from engage.extensions import db
+from engage.organisation.models import Directorate, Unit
+
+
+def test_seed_demo_builds_a_trust_once(app: Flask, db_session: object) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Directorate.id))) == 3
+    assert db.session.scalar(select(func.count(Unit.id))) == 15
+    assert db.session.scalar(select(func.count(User.id))) == 1500
+    assert sum(db.session.scalars(select(Unit.headcount))) == 1500
+    for role in Role:
+        user = db.session.scalar(
+            select(User).where(User.email == f"{role.value}@demo.engage.nhs.uk")
+        )
+        assert user is not None and user.role_enum is role
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "already has users" in again.output
+    refused = runner.invoke(args=["seed-demo"])
+    assert refused.exit_code != 0
+    assert db.session.scalar(select(func.count(User.id))) == 1500
+
+
+def test_demo_logins_work_with_the_demo_password(app: Flask, db_session: object) -> None:
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    client = app.test_client()
+    response = client.post(
+        "/sign-in",
+        data={"email": "leader@demo.engage.nhs.uk", "password": app.config["DEMO_PASSWORD"]},
+    )
+    assert response.status_code == 302
+    assert "Ward 9 (Elderly Care)" in client.get("/").get_data(as_text=True)
+
+
+def test_create_admin(app: Flask, db_session: object) -> None:
+    runner = app.test_cli_runner()
+    short = runner.invoke(
+        args=["create-admin", "--email", "a@test.nhs.uk", "--name", "A", "--password", "short"]
+    )
+    assert short.exit_code != 0 and "12 characters" in short.output
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "Boss@Test.nhs.uk",
+            "--name",
+            "Boss",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    boss = db.session.scalar(select(User).where(User.email == "boss@test.nhs.uk"))
+    assert boss is not None and boss.role_enum is Role.ADMIN
+    client = app.test_client()
+    signed_in = client.post(
+        "/sign-in", data={"email": "boss@test.nhs.uk", "password": "a long enough password"}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_demo_history_spans_two_years_and_the_demo_code_opens(
+    app: Flask, db_session: object
+) -> None:
+    from datetime import timedelta
+
+    from engage.cli.seed_submissions import DEMO_ANONYMOUS_PASSPHRASE, DEMO_ANONYMOUS_REFERENCE
+    from engage.submissions.models import SpeakUpMode, Submission
+    from engage.timeutil import utcnow
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    dates = db.session.execute(
+        select(func.min(Submission.submitted_on), func.count(Submission.id))
+    ).one()
+    assert dates[0] <= utcnow().date() - timedelta(days=700)
+    assert dates[1] > 800
+    from engage.responses.models import Decision, Publication
+
+    assert db.session.scalar(select(func.count(Decision.id))) > 100
+    assert db.session.scalar(select(func.count(Publication.id))) > 50
+    from engage.responses.services import quotes_submitter
+
+    for publication in db.session.scalars(select(Publication)):
+        raised = publication.submission
+        if raised.mode != SpeakUpMode.OPEN.value:
+            assert not quotes_submitter(
+                f"{raised.title} {raised.description}", publication.you_said
+            )
+    anonymous = db.session.scalars(
+        select(Submission).where(Submission.mode == SpeakUpMode.ANONYMOUS.value)
+    ).all()
+    assert anonymous and all(s.submitter_id is None and s.submitted_at is None for s in anonymous)
+    client = app.test_client()
+    client.post(
+        "/check",
+        data={"reference": DEMO_ANONYMOUS_REFERENCE, "passphrase": DEMO_ANONYMOUS_PASSPHRASE},
+    )
+    assert "Staff too frightened to report errors" in client.get("/check/case").get_data(
+        as_text=True
+    )
