@@ -9,7 +9,9 @@ PostgreSQL fails the run instead of skipping it.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,35 @@ def app(database_url: str) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def _new_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the kind `database_url` names, dropped afterwards."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"engage_fresh_{secrets.token_hex(4)}"
+    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield database_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture
+def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """engage on a database of its own, with no schema: for tests of the migrations, and of
+    transactions that must really commit."""
+    with _new_database(database_url, tmp_path) as url:
+        application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -268,7 +268,6 @@ def _live(
                 submission,
                 handler,
                 day,
-                1,
                 "Thank you for raising this. I am looking into it and will update you here.",
                 rng,
             )
@@ -279,7 +278,6 @@ def _live(
                 submission,
                 handler,
                 day,
-                2,
                 "We have looked at this carefully but cannot take it forward now, because the budget for this year is committed. We will look again in the spring.",
                 rng,
             )
@@ -310,10 +308,10 @@ def _message(
     submission: Submission,
     handler: User | None,
     day: date,
-    position: int,
     body: str,
     rng: random.Random,
 ) -> None:
+    submission.message_count = (submission.message_count or 0) + 1
     db.session.add(
         Message(
             id=random_id(),
@@ -323,7 +321,7 @@ def _message(
             body=body,
             sent_on=day,
             sent_at=_day_time(day, rng),
-            position=position,
+            position=submission.message_count,
         )
     )
 
@@ -350,6 +348,7 @@ def _demo_anonymous_concern(
         submitted_at=None,
         acknowledged_on=day + timedelta(days=2),
         passphrase_hash=passphrase_hash,
+        message_count=1,
     )
     db.session.add(submission)
     db.session.flush()

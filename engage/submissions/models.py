@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -135,6 +136,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     failed_passphrases: Mapped[int] = mapped_column(Integer, default=0)
     passphrase_locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    # Messages take their position from this counter, raised in one UPDATE (which also locks
+    # the row), so two messages sent at the same moment cannot share a place.
+    message_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     theme: Mapped[Theme] = relationship(lazy="joined")
@@ -195,13 +199,14 @@ class Message(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "messages"
     __table_args__ = (
         CheckConstraint("author_role IN ('submitter', 'handler')", name="author_role_is_known"),
+        Index("ix_messages_submission_position", "submission_id", "position", unique=True),
     )
 
     id: Mapped[int] = mapped_column(
         RANDOM_ID_TYPE, primary_key=True, autoincrement=False, default=random_id
     )
     submission_id: Mapped[int] = mapped_column(
-        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+        RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="CASCADE")
     )
     author_role: Mapped[str] = mapped_column(String(10))
     # Null when an anonymous submitter wrote it; then only the date is kept as well.
@@ -209,7 +214,7 @@ class Message(db.Model):  # type: ignore[name-defined,misc]
     body: Mapped[str] = mapped_column(Text)
     sent_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Orders messages within a day without relying on time or identifier.
+    # Orders the conversation without relying on time or identifier; see message_count.
     position: Mapped[int] = mapped_column(Integer)
 
     author: Mapped[User | None] = relationship()

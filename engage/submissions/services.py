@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engage.accounts.models import User
 from engage.accounts.passwords import hash_password
 from engage.audit.services import record
+from engage.counters import increment
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db
 from engage.mail.services import send_mail
@@ -142,13 +143,6 @@ def add_status_change(
     )
 
 
-def _next_position(submission_id: int) -> int:
-    highest = db.session.scalar(
-        select(func.max(Message.position)).where(Message.submission_id == submission_id)
-    )
-    return (highest or 0) + 1
-
-
 def set_status(actor: User, submission: Submission, new_status: Status) -> None:
     """Move to a status, keeping the dates the response clocks read and the history."""
     previous = submission.status
@@ -183,7 +177,7 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
         body=body,
         sent_on=now.date(),
         sent_at=None if anonymous_author else now,
-        position=_next_position(submission.id),
+        position=increment(submission, Submission.message_count),
     )
     db.session.add(message)
     return message

@@ -1,0 +1,100 @@
+"""The migrations on a database of their own, on SQLite and PostgreSQL: down and up again
+without losing full-text search, and data written by an earlier revision carried forward."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from engage.extensions import db
+from engage.submissions.models import Submission
+from engage.submissions.search import matching
+
+BEFORE_UNIQUE_MESSAGE_POSITIONS = "9ad7e582a54d"
+
+
+def _insert_submission(connection: sa.Connection, title: str) -> int:
+    """A submission as an earlier revision stored it, written in plain SQL."""
+    directorate = connection.execute(
+        sa.text("INSERT INTO directorates (name) VALUES ('Surgery') RETURNING id")
+    ).scalar_one()
+    unit = connection.execute(
+        sa.text(
+            "INSERT INTO units (name, directorate_id, headcount) "
+            "VALUES ('Ward 7', :directorate, 30) RETURNING id"
+        ),
+        {"directorate": directorate},
+    ).scalar_one()
+    theme = connection.execute(sa.text("SELECT MIN(id) FROM themes")).scalar_one()
+    submission_id = 4_242_424
+    connection.execute(
+        sa.text(
+            "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
+            "description, unit_id, theme_id, patient_safety, submitted_on, failed_passphrases) "
+            "VALUES (:id, 'CN-TEST-0001', 'concern', 'anonymous', 'guardian', 'acknowledged', "
+            ":title, 'Described', :unit, :theme, false, :today, 0)"
+        ),
+        {"id": submission_id, "title": title, "unit": unit, "theme": theme, "today": date.today()},
+    )
+    return submission_id
+
+
+def _insert_message(
+    connection: sa.Connection, submission_id: int, message_id: int, position: int, body: str
+) -> None:
+    connection.execute(
+        sa.text(
+            "INSERT INTO messages (id, submission_id, author_role, body, sent_on, position) "
+            "VALUES (:id, :submission, 'handler', :body, :today, :position)"
+        ),
+        {
+            "id": message_id,
+            "submission": submission_id,
+            "body": body,
+            "today": date.today(),
+            "position": position,
+        },
+    )
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(empty_app: Flask) -> None:
+    with empty_app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        with db.engine.begin() as connection:
+            _insert_submission(connection, "Broken hoist on the night shift")
+        found = db.session.scalars(sa.select(Submission.title).where(matching("hoist"))).all()
+        db.session.remove()
+    assert found == ["Broken hoist on the night shift"]
+
+
+def test_messages_that_shared_a_place_are_renumbered_in_their_order(empty_app: Flask) -> None:
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_UNIQUE_MESSAGE_POSITIONS)
+        with db.engine.begin() as connection:
+            submission_id = _insert_submission(connection, "Rota gaps")
+            _insert_message(connection, submission_id, 11, 1, "first")
+            _insert_message(connection, submission_id, 12, 2, "second, sent at the same time")
+            _insert_message(connection, submission_id, 13, 2, "third, sent at the same time")
+        upgrade()
+        with db.engine.connect() as connection:
+            bodies = connection.execute(
+                sa.text("SELECT position, body FROM messages ORDER BY position")
+            ).all()
+            counter = connection.execute(
+                sa.text("SELECT message_count FROM submissions")
+            ).scalar_one()
+            with pytest.raises(sa.exc.IntegrityError):
+                _insert_message(connection, submission_id, 14, 3, "a clash")
+    assert [tuple(row) for row in bodies] == [
+        (1, "first"),
+        (2, "second, sent at the same time"),
+        (3, "third, sent at the same time"),
+    ]
+    assert counter == 3
