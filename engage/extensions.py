@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from typing import TypeVar
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import BigInteger, Integer, MetaData
+from sqlalchemy import BigInteger, Integer, MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that Alembic can drop and alter them on SQLite and PostgreSQL alike.
@@ -48,3 +49,17 @@ RANDOM_ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 def random_id() -> int:
     return secrets.randbelow(2**53 - 2) + 1
+
+
+M = TypeVar("M")
+
+
+def get_by_id(model: type[M], ident: int | None) -> M | None:
+    """`db.session.get` for an identifier that came in with a request (a URL, a form): one
+    that the key column could not hold finds nothing. PostgreSQL's INTEGER stops at 2**31 - 1,
+    and refuses the whole query for a larger number, which anyone can type into a URL."""
+    key_type = inspect(model).primary_key[0].type
+    largest = 2**63 - 1 if isinstance(key_type, BigInteger) else 2**31 - 1
+    if ident is None or not 0 < ident <= largest:
+        return None
+    return db.session.get(model, ident)

@@ -120,10 +120,21 @@ def test_every_form_survives_hostile_values(
         "/actions/99999999999999999999999",
         "/boards/unit/99999999999999999999",
         "/submissions/0",
+        # Within the URL's bound but beyond PostgreSQL's INTEGER, which the query would refuse.
+        f"/actions/{2**31}",
+        f"/boards/directorate/{2**53}/poster",
     ],
 )
 def test_huge_numbers_in_urls_are_not_found(path: str, staff_client: FlaskClient) -> None:
     assert staff_client.get(path).status_code == 404
+
+
+def test_numbers_beyond_an_integer_column_are_not_found_by_admins(
+    admin_client: FlaskClient,
+) -> None:
+    for path in (f"/admin/users/{2**31}", f"/admin/units/{2**53}", f"/admin/themes/{2**31}"):
+        assert admin_client.get(path).status_code == 404, path
+    assert admin_client.post(f"/comments/{2**31}/hide", data={"reason": "Rude"}).status_code == 404
 
 
 def test_admin_forms_survive_hostile_values(admin_client: FlaskClient) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, StaffGroup, Unit
 from engage.pagination import Page, paginate
 from engage.timeutil import utcnow
@@ -55,7 +55,7 @@ def list_users(
 
 def get_user(actor: User, user_id: int) -> User:
     require_admin(actor)
-    user = db.session.get(User, user_id)
+    user = get_by_id(User, user_id)
     if user is None:
         raise NotFound()
     return user
@@ -68,12 +68,9 @@ def _check(details: UserDetails, own_id: int | None) -> None:
         clash = clash.where(User.id != own_id)
     if db.session.scalar(clash) is not None:
         raise ValidationFailed("A user with this email address already exists", "email")
-    if details.unit_id is not None and db.session.get(Unit, details.unit_id) is None:
+    if details.unit_id is not None and get_by_id(Unit, details.unit_id) is None:
         raise ValidationFailed("Select a unit from the list", "unit_id")
-    if (
-        details.staff_group_id is not None
-        and db.session.get(StaffGroup, details.staff_group_id) is None
-    ):
+    if details.staff_group_id is not None and get_by_id(StaffGroup, details.staff_group_id) is None:
         raise ValidationFailed("Select a staff group from the list", "staff_group_id")
     has_scope = details.scope_unit_ids or details.scope_directorate_ids
     if details.role is Role.LEADER and not has_scope:
@@ -82,10 +79,10 @@ def _check(details: UserDetails, own_id: int | None) -> None:
             "scope_unit_ids",
         )
     for unit_id in details.scope_unit_ids:
-        if db.session.get(Unit, unit_id) is None:
+        if get_by_id(Unit, unit_id) is None:
             raise ValidationFailed("Select units from the list", "scope_unit_ids")
     for directorate_id in details.scope_directorate_ids:
-        if db.session.get(Directorate, directorate_id) is None:
+        if get_by_id(Directorate, directorate_id) is None:
             raise ValidationFailed("Select directorates from the list", "scope_directorate_ids")
 
 

@@ -27,7 +27,7 @@ from engage.accounts.forms import (
 from engage.accounts.models import User
 from engage.accounts.passwords import ResetTokenError
 from engage.errors import ValidationFailed
-from engage.extensions import db, login_manager
+from engage.extensions import get_by_id, login_manager
 from engage.forms import show_service_error
 
 bp = Blueprint("accounts", __name__)
@@ -43,7 +43,7 @@ def load_user(session_id: str) -> User | None:
     user_id = session_id.partition(":")[0]
     if not user_id.isdecimal() or len(user_id) > 18:
         return None
-    user = db.session.get(User, int(user_id))
+    user = get_by_id(User, int(user_id))
     if user is None or not user.active or user.get_id() != session_id:
         return None
     return user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
@@ -74,8 +74,9 @@ def _conditions(filters: AuditFilter) -> ColumnElement[bool]:
     if filters.date_from:
         conditions.append(AuditEvent.occurred_at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
-        conditions.append(AuditEvent.occurred_at < end)
+        # The end of that day, not the start of the next: 9999-12-31 has no next day.
+        end = datetime.combine(filters.date_to, time.max)
+        conditions.append(AuditEvent.occurred_at <= end)
     return and_(*conditions)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engage.accounts.models import Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, StaffGroup, Unit
 
 M = TypeVar("M", Directorate, Unit, StaffGroup)
@@ -75,7 +75,7 @@ def save_unit(actor: User, details: UnitDetails, unit_id: int | None = None) -> 
     name = details.name.strip()
     if _name_taken(Unit, name, unit_id):
         raise ValidationFailed("A unit with this name already exists", "name")
-    if db.session.get(Directorate, details.directorate_id) is None:
+    if get_by_id(Directorate, details.directorate_id) is None:
         raise ValidationFailed("Select a directorate", "directorate_id")
     if details.headcount < 0:
         raise ValidationFailed("Headcount must be 0 or more", "headcount")
@@ -114,7 +114,7 @@ def save_staff_group(actor: User, name: str, group_id: int | None = None) -> Sta
 
 
 def _get(model: type[M], record_id: int) -> M:
-    found = db.session.get(model, record_id)
+    found = get_by_id(model, record_id)
     if found is None:
         raise NotFound()
     return found

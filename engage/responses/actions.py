@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from engage.accounts.models import Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.responses.models import Action, ActionStatus
 from engage.responses.services import decision_for, handled_submission, require_open
 from engage.submissions import access
@@ -73,7 +73,7 @@ def _check(actor: User, submission: Submission, details: ActionDetails, *, creat
         raise ValidationFailed(
             f"Description must be {DESCRIPTION_MAX} characters or fewer", "description"
         )
-    owner = db.session.get(User, details.owner_id)
+    owner = get_by_id(User, details.owner_id)
     if owner is None or not _may_own(actor, submission, owner):
         raise ValidationFailed("Choose an owner who works in the units you lead", "owner_id")
     if creating and details.due_on < utcnow().date():
@@ -93,7 +93,7 @@ def add_action(actor: User, submission_id: int, details: ActionDetails) -> Actio
     owner = _check(actor, submission, details, creating=True)
     parent = None
     if details.parent_id is not None:
-        parent = db.session.get(Action, details.parent_id)
+        parent = get_by_id(Action, details.parent_id)
         if parent is None or parent.submission_id != submission.id:
             raise ValidationFailed("Choose a parent action from this submission", "parent_id")
     now = utcnow()
@@ -124,7 +124,7 @@ def add_action(actor: User, submission_id: int, details: ActionDetails) -> Actio
 
 
 def get_action(actor: User, action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
+    action = get_by_id(Action, action_id)
     if action is None:
         raise NotFound("There is no such action.")
     if not (access.can_handle(actor, action.submission) or action.owner_id == actor.id):

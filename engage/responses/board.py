@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 
 from engage.errors import NotFound
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, Unit
 from engage.pagination import Page, paginate
 from engage.quarters import Quarter
@@ -32,11 +32,11 @@ class BoardScope:
 
 def scope_for(kind: str, scope_id: int) -> BoardScope:
     if kind == "unit":
-        unit = db.session.get(Unit, scope_id)
+        unit = get_by_id(Unit, scope_id)
         if unit is not None:
             return BoardScope("unit", unit.id, unit.name, unit.directorate.name)
     elif kind == "directorate":
-        directorate = db.session.get(Directorate, scope_id)
+        directorate = get_by_id(Directorate, scope_id)
         if directorate is not None:
             return BoardScope("directorate", directorate.id, directorate.name, None)
     raise NotFound("There is no such board.")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engage.accounts.models import User
 from engage.audit.services import record
 from engage.errors import PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.mail.services import send_mail
 from engage.responses.clocks import ClockRules
 from engage.responses.models import SUMMARY_MAX, Action, Decision, Outcome, Publication
@@ -85,7 +85,7 @@ def decide(actor: User, submission_id: int, details: DecisionDetails) -> Decisio
         raise ValidationFailed("Give the reason it is not being taken forward", "reason")
     existing = None
     if details.outcome is Outcome.ALREADY_IN_HAND:
-        existing = db.session.get(Action, details.existing_action_id or 0)
+        existing = get_by_id(Action, details.existing_action_id)
         if existing is None or not access.can_handle(actor, existing.submission):
             raise ValidationFailed(
                 "Select the action that already covers this", "existing_action_id"

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from engage.accounts.models import Role, User
 from engage.errors import NotFound, PermissionDenied
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.organisation.models import Unit
 from engage.submissions.models import Kind, Queue, SpeakUpMode, Submission
 
@@ -118,7 +118,7 @@ def submitter_name_for(actor: User | None, submission: Submission) -> str:
 
 
 def get_visible(actor: User, submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
+    submission = get_by_id(Submission, submission_id)
     if submission is None:
         raise NotFound("There is no idea or concern with that number.")
     visible = db.session.scalar(

@@ -16,7 +16,7 @@ from engage.accounts.passwords import hash_password
 from engage.audit.services import record
 from engage.counters import increment
 from engage.errors import PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.mail.services import send_mail
 from engage.organisation.models import Unit
 from engage.submissions import access
@@ -70,9 +70,9 @@ def _check_new(details: NewSubmission) -> None:
         raise ValidationFailed(
             f"Description must be {DESCRIPTION_MAX} characters or fewer", "description"
         )
-    if db.session.get(Unit, details.unit_id) is None:
+    if get_by_id(Unit, details.unit_id) is None:
         raise ValidationFailed("Select the unit it is about", "unit_id")
-    theme = db.session.get(Theme, details.theme_id)
+    theme = get_by_id(Theme, details.theme_id)
     if theme is None or not theme.active:
         raise ValidationFailed("Select a theme", "theme_id")
     anonymous = details.mode is SpeakUpMode.ANONYMOUS

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from engage.accounts.models import Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.submissions import access
 from engage.submissions.models import Comment, ContentReport, Kind, Submission, Support
 from engage.timeutil import utcnow
@@ -106,14 +106,14 @@ def _reason(reason: str) -> str:
 
 
 def submission_id_of_comment(comment_id: int) -> int:
-    comment = db.session.get(Comment, comment_id)
+    comment = get_by_id(Comment, comment_id)
     if comment is None:
         raise NotFound("There is no such comment.")
     return comment.submission_id
 
 
 def _comment(actor: User, comment_id: int) -> tuple[Comment, Submission]:
-    comment = db.session.get(Comment, comment_id)
+    comment = get_by_id(Comment, comment_id)
     if comment is None:
         raise NotFound("There is no such comment.")
     return comment, _shared_idea(actor, comment.submission_id)
@@ -153,7 +153,7 @@ def _moderated_idea(actor: User, submission_id: int) -> Submission:
 
 
 def _moderated_comment(actor: User, comment_id: int) -> tuple[Comment, Submission]:
-    comment = db.session.get(Comment, comment_id)
+    comment = get_by_id(Comment, comment_id)
     if comment is None:
         raise NotFound("There is no such comment.")
     return comment, _moderated_idea(actor, comment.submission_id)
@@ -195,7 +195,7 @@ def unhide_comment(actor: User, comment_id: int) -> Comment:
 
 def dismiss_report(actor: User, report_id: int) -> None:
     """A moderator decides a report needs no action: it leaves the list, and the log says so."""
-    found = db.session.get(ContentReport, report_id)
+    found = get_by_id(ContentReport, report_id)
     if found is None:
         raise NotFound("There is no such report.")
     submission_id = found.submission_id or (found.comment.submission_id if found.comment else 0)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from engage.accounts.models import Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
-from engage.extensions import db
+from engage.extensions import db, get_by_id
 from engage.submissions.models import Theme
 
 
@@ -18,7 +18,7 @@ def _require_admin(actor: User) -> None:
 
 def get_theme(actor: User, theme_id: int) -> Theme:
     _require_admin(actor)
-    theme = db.session.get(Theme, theme_id)
+    theme = get_by_id(Theme, theme_id)
     if theme is None:
         raise NotFound()
     return theme

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask.testing import FlaskClient
 
 from engage.accounts.models import Role
 from engage.audit.services import record
 from engage.extensions import db
+from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 
 
@@ -40,6 +43,16 @@ def test_bad_date_range_gets_a_message(admin_client: FlaskClient) -> None:
     malformed = admin_client.get("/admin/audit?date_from=yesterday")
     assert malformed.status_code == 200
     assert "Not a valid date value" in malformed.get_data(as_text=True)
+
+
+def test_a_range_ends_at_the_end_of_its_last_day(admin_client: FlaskClient) -> None:
+    record(None, "digest.sent", None, "Weekly digest sent")
+    db.session.commit()
+    today, yesterday = utcnow().date(), utcnow().date() - timedelta(days=1)
+    for last_day, shown in ((today, True), (yesterday, False), (date.max, True)):
+        page = admin_client.get(f"/admin/audit?date_to={last_day.isoformat()}")
+        assert page.status_code == 200, last_day
+        assert ("Weekly digest sent" in page.get_data(as_text=True)) is shown, last_day
 
 
 def test_leaders_cannot_read_the_audit_log(client: FlaskClient) -> None:

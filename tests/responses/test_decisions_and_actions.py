@@ -116,6 +116,22 @@ def test_actions_check_due_date_owner_and_progress(client: FlaskClient) -> None:
     assert "action.created" in set(db.session.scalars(select(AuditEvent.action)))
 
 
+def test_an_owner_number_no_account_could_have_is_refused_beside_the_field(
+    client: FlaskClient,
+) -> None:
+    _, leader, raiser, idea = _setting(client)
+    _decide(client, idea)
+    action = make_action(idea, owner=raiser)
+    for number in (2**31, 2**63):
+        added = _action(client, idea, leader, owner_id=str(number))
+        assert "Choose an owner who works in the units you lead" in added
+        form = {"description": "Order it", "owner_id": str(number), "due_on": "2031-01-31"}
+        edited = client.post(f"/actions/{action.id}", data={**form, "progress": "5"})
+        assert edited.status_code == 200
+        assert "Choose an owner who works in the units you lead" in edited.get_data(as_text=True)
+    assert db.session.scalars(select(Action.owner_id)).all() == [raiser.id]
+
+
 def test_progress_rolls_up_and_overdue_actions_show(client: FlaskClient) -> None:
     _, leader, _, idea = _setting(client)
     _decide(client, idea)
