@@ -7,7 +7,6 @@ from flask.testing import FlaskClient
 from engage.accounts.models import Role
 from engage.audit.services import record
 from engage.extensions import db
-from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 
 
@@ -46,9 +45,11 @@ def test_bad_date_range_gets_a_message(admin_client: FlaskClient) -> None:
 
 
 def test_a_range_ends_at_the_end_of_its_last_day(admin_client: FlaskClient) -> None:
-    record(None, "digest.sent", None, "Weekly digest sent")
+    event = record(None, "digest.sent", None, "Weekly digest sent")
     db.session.commit()
-    today, yesterday = utcnow().date(), utcnow().date() - timedelta(days=1)
+    # The event's own day, not the clock's: a run at midnight must not move the boundary.
+    today = event.occurred_at.date()
+    yesterday = today - timedelta(days=1)
     for last_day, shown in ((today, True), (yesterday, False), (date.max, True)):
         page = admin_client.get(f"/admin/audit?date_to={last_day.isoformat()}")
         assert page.status_code == 200, last_day
