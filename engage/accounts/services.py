@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from engage.accounts.models import User
@@ -20,6 +20,7 @@ from engage.audit.services import record
 from engage.counters import increment
 from engage.errors import ValidationFailed
 from engage.extensions import db
+from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.timeutil import utcnow
 
@@ -86,7 +87,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_reset_token(current_app.config["SECRET_KEY"], user.id, user.password_hash)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     send_mail(
         user.email,
         "Reset your engage password",

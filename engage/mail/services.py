@@ -32,7 +32,17 @@ class Mail:
     body: str
 
 
-def send_mail(recipient: str, subject: str, body: str) -> None:
+def send_mail(
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Queue an email in the current transaction. `body` is the plain-text part; `html` an
+    optional HTML alternative; `headers` extra headers such as List-Unsubscribe."""
+    del html, headers  # carried by the durable outbox (issue 8), which replaces this function
     mail = Mail(recipient=recipient, subject=subject, body=body)
     if current_app.config["MAIL_BACKEND"] == "outbox":
         db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))

@@ -10,13 +10,13 @@ import logging
 from collections import defaultdict
 from datetime import date
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
 from engage.extensions import db
+from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.responses.clocks import Clock, acknowledge_clock, decision_clock, escalation_levels
 from engage.responses.models import Escalation
@@ -128,7 +128,7 @@ def _record_once(
 
 
 def _tell(people: list[User], submission: Submission, clock_name: str) -> None:
-    link = url_for("submissions.detail", submission_id=submission.id, _external=True)
+    link = external_url("submissions.detail", submission_id=submission.id)
     what = "acknowledged" if clock_name == "acknowledge" else "decided"
     item = "An idea" if submission.kind_enum is Kind.IDEA else "A concern"
     if not people:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from engage.accounts.models import User
 from engage.audit.services import record
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
+from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.responses.clocks import ClockRules
 from engage.responses.models import SUMMARY_MAX, Action, Decision, Outcome, Publication
@@ -187,7 +188,7 @@ def _tell_supporters(submission: Submission) -> None:
         .join(Support, Support.user_id == User.id)
         .where(Support.submission_id == submission.id, User.active.is_(True))
     )
-    link = url_for("submissions.detail", submission_id=submission.id, _external=True)
+    link = external_url("submissions.detail", submission_id=submission.id)
     for supporter in supporters:
         send_mail(
             supporter.email,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from engage.accounts.models import User
@@ -17,6 +17,7 @@ from engage.audit.services import record
 from engage.counters import increment
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
+from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.organisation.models import Unit
 from engage.submissions import access
@@ -189,7 +190,7 @@ def notify_submitter(submission: Submission) -> None:
         return
     if not submission.submitter.active:
         return
-    link = url_for("submissions.detail", submission_id=submission.id, _external=True)
+    link = external_url("submissions.detail", submission_id=submission.id)
     what = "idea" if submission.kind_enum is Kind.IDEA else "concern"
     send_mail(
         submission.submitter.email,

@@ -15,7 +15,7 @@ NEW_PASSWORD = "a brand new long password"
 
 
 def _link(body: str) -> str:
-    match = re.search(r"http://localhost(/reset-password/\S+)", body)
+    match = re.search(r"http://127\.0\.0\.1:5000(/reset-password/\S+)", body)
     assert match, body
     return match.group(1)
 
@@ -145,3 +145,13 @@ def test_a_new_password_signs_out_every_other_session(app: Flask, client: FlaskC
     )
     assert elsewhere.get("/account").status_code == 302, "the other session has ended"
     assert client.get("/account").status_code == 200, "this one carries on"
+
+
+def test_reset_link_ignores_a_forged_host_header(client: FlaskClient, smtp_inbox: Inbox) -> None:
+    """The link comes from ENGAGE_BASE_URL: a request sent with `Host: evil.example` must not
+    get a valid reset link pointing at evil.example."""
+    user = make_user(email="forged.host@test.nhs.uk")
+    client.post("/forgotten-password", data={"email": user.email}, headers={"Host": "evil.example"})
+    [message] = smtp_inbox.to(user.email)
+    assert "evil.example" not in message.get_content()
+    assert "http://127.0.0.1:5000/reset-password/" in message.get_content()
