@@ -88,8 +88,19 @@ class Config:
     SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 10)
 
     # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
-    ANONYMOUS_MAX_ATTEMPTS = _env_int("ENGAGE_ANONYMOUS_MAX_ATTEMPTS", 5)
-    ANONYMOUS_LOCK_MINUTES = _env_int("ENGAGE_ANONYMOUS_LOCK_MINUTES", 15)
+    # Failed follow-up tries allowed per code and per client, in tiers (a slowing back-off,
+    # not a lock), and signed-out anonymous submissions per client. Counted in the
+    # rate-limit storage: memory:// in development, redis://... in production.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    ANONYMOUS_CODE_LIMITS = os.environ.get(
+        "ENGAGE_ANONYMOUS_CODE_LIMITS", "5 per 15 minutes; 10 per hour; 20 per day"
+    )
+    ANONYMOUS_CLIENT_LIMITS = os.environ.get(
+        "ENGAGE_ANONYMOUS_CLIENT_LIMITS", "10 per 15 minutes; 30 per hour; 100 per day"
+    )
+    SIGNED_OUT_SUBMISSION_LIMITS = os.environ.get(
+        "ENGAGE_SIGNED_OUT_SUBMISSION_LIMITS", "3 per hour; 10 per day"
+    )
     ANONYMOUS_SESSION_MINUTES = _env_int("ENGAGE_ANONYMOUS_SESSION_MINUTES", 15)
     ACKNOWLEDGE_WORKING_DAYS = _env_int("ENGAGE_ACKNOWLEDGE_WORKING_DAYS", 5)
     DECISION_DAYS = _env_int("ENGAGE_DECISION_DAYS", 30)

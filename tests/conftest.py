@@ -144,3 +144,16 @@ def client(app: Flask, db_session: orm.scoped_session[orm.Session]) -> FlaskClie
 @pytest.fixture
 def project_dir() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _forget_throttled_tries(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Failed follow-up tries are counted outside the database (engage.throttle), in memory
+    here: forget them after each test, as the rollback forgets its rows."""
+    yield
+    if "app" in request.fixturenames:
+        from engage.throttle import forget_everything
+
+        application = request.getfixturevalue("app")
+        with application.app_context():
+            forget_everything()

@@ -71,7 +71,10 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
 ) -> None:
     from datetime import timedelta
 
-    from engage.cli.seed_submissions import DEMO_ANONYMOUS_PASSPHRASE, DEMO_ANONYMOUS_REFERENCE
+    from engage.cli.seed_submissions import (
+        DEMO_ANONYMOUS_FOLLOWUP_CODE,
+        DEMO_ANONYMOUS_PASSPHRASE,
+    )
     from engage.submissions.models import SpeakUpMode, Submission
     from engage.timeutil import utcnow
 
@@ -100,7 +103,7 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
     client = app.test_client()
     client.post(
         "/check",
-        data={"reference": DEMO_ANONYMOUS_REFERENCE, "passphrase": DEMO_ANONYMOUS_PASSPHRASE},
+        data={"reference": DEMO_ANONYMOUS_FOLLOWUP_CODE, "passphrase": DEMO_ANONYMOUS_PASSPHRASE},
     )
     assert "Staff too frightened to report errors" in client.get("/check/case").get_data(
         as_text=True

@@ -13,6 +13,7 @@ from engage.accounts.models import LeaderScope, Role, User
 from engage.accounts.passwords import hash_password
 from engage.cli.seed_responses import seed_responses
 from engage.cli.seed_submissions import (
+    DEMO_ANONYMOUS_FOLLOWUP_CODE,
     DEMO_ANONYMOUS_PASSPHRASE,
     DEMO_ANONYMOUS_REFERENCE,
     seed_submissions,
@@ -166,8 +167,8 @@ def seed_demo(if_empty: bool, seed: int) -> None:
         f"{counts['submissions']} ideas and concerns over two years, {counts['decisions']} decided."
     )
     click.echo(
-        f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, passphrase "
-        f"'{DEMO_ANONYMOUS_PASSPHRASE}'."
+        f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, followed up at /check with the "
+        f"code {DEMO_ANONYMOUS_FOLLOWUP_CODE} and the passphrase '{DEMO_ANONYMOUS_PASSPHRASE}'."
     )
     click.echo(f"Sign in as staff@, leader@, guardian@ or admin@{DEMO_DOMAIN}.")
 

@@ -24,10 +24,12 @@ from engage.submissions.models import (
     Support,
     Theme,
 )
-from engage.submissions.references import new_reference
+from engage.submissions.references import followup_digest, new_reference
 from engage.submissions.services import route_for
 
 DEMO_ANONYMOUS_REFERENCE = "CN-7KQ4-M2XD"
+# Its private follow-up code, published for the demo (a real one is shown once, to its author).
+DEMO_ANONYMOUS_FOLLOWUP_CODE = "H3WR-6TNB-Q8ZK"
 DEMO_ANONYMOUS_PASSPHRASE = "engage demo passphrase"
 WEEKS = 104
 
@@ -348,6 +350,7 @@ def _demo_anonymous_concern(
         submitted_at=None,
         acknowledged_on=day + timedelta(days=2),
         passphrase_hash=passphrase_hash,
+        followup_digest=followup_digest(DEMO_ANONYMOUS_FOLLOWUP_CODE),
         message_count=1,
     )
     db.session.add(submission)

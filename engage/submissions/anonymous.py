@@ -1,31 +1,33 @@
-"""Following up an anonymous submission with its reference code and passphrase.
+"""Following up an anonymous submission with its private follow-up code and passphrase.
 
-Nothing here knows or records who is asking: failed attempts are counted on the submission
-itself (not by person or address), and a run of failures locks that reference for a while so
-that passphrases cannot be guessed.
+Nothing here knows or records who is asking. The follow-up code is not the public reference
+shown on /ideas and to handlers: it was shown once, to the submitter, and only its digest is
+kept. Failed tries are counted per code and per client outside the database (engage.throttle)
+and slow further tries down; an unknown code, a wrong passphrase and a slowed-down try get the
+same answer after the same work, so nobody can learn whether a code exists.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import secrets
 
-from flask import current_app
 from sqlalchemy import select
 
 from engage.accounts.passwords import verify_password
-from engage.audit.services import record
-from engage.counters import increment
 from engage.errors import ValidationFailed
 from engage.extensions import db
 from engage.submissions.models import Message, SpeakUpMode, Submission
-from engage.submissions.references import normalise_reference
+from engage.submissions.references import followup_digest
 from engage.submissions.services import add_message
-from engage.timeutil import utcnow
+from engage.throttle import count, within
 
 NO_MATCH = (
-    "The reference code and passphrase do not match. Check them and try again: codes look "
-    "like CN-7KQ4-M2XD."
+    "The follow-up code and passphrase do not match, or there have been too many tries. "
+    "Check them, and if you are sure they are right, try again in 15 minutes."
 )
+CODE_LIMITS = "ANONYMOUS_CODE_LIMITS"
+CLIENT_LIMITS = "ANONYMOUS_CLIENT_LIMITS"
 
 
 class AccessRefused(Exception):
@@ -34,52 +36,65 @@ class AccessRefused(Exception):
         self.message = message
 
 
-def open_case(reference: str, passphrase: str) -> Submission:
-    """The anonymous submission for this code and passphrase, or AccessRefused."""
-    code = normalise_reference(reference)
-    submission: Submission | None = db.session.scalar(
-        select(Submission).where(
-            Submission.reference == code, Submission.mode == SpeakUpMode.ANONYMOUS.value
-        )
+def _session_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_case(code: str, passphrase: str, client: str) -> tuple[Submission, str]:
+    """The anonymous submission for this follow-up code and passphrase, with a new session
+    token for the browser (any earlier session on it ends), or AccessRefused.
+
+    `client` is engage.throttle.client_key of the request's address."""
+    digest = followup_digest(code)
+    allowed = within(CODE_LIMITS, "followup-code", digest) and within(
+        CLIENT_LIMITS, "followup-client", client
     )
-    if submission is None:
-        verify_password(None, passphrase)  # same work as a real check: no timing oracle
-        raise AccessRefused(NO_MATCH)
-    now = utcnow()
-    locked_until = submission.passphrase_locked_until
-    if locked_until is not None and locked_until > now:
-        raise AccessRefused(
-            "There have been too many attempts for this reference code. Try again in "
-            f"{current_app.config['ANONYMOUS_LOCK_MINUTES']} minutes."
+    submission: Submission | None = None
+    if allowed:
+        submission = db.session.scalar(
+            select(Submission).where(
+                Submission.followup_digest == digest,
+                Submission.mode == SpeakUpMode.ANONYMOUS.value,
+            )
         )
-    if not verify_password(submission.passphrase_hash, passphrase):
-        failures = increment(submission, Submission.failed_passphrases)
-        if failures >= current_app.config["ANONYMOUS_MAX_ATTEMPTS"]:
-            minutes = current_app.config["ANONYMOUS_LOCK_MINUTES"]
-            submission.passphrase_locked_until = now + timedelta(minutes=minutes)
-            submission.failed_passphrases = 0
-        db.session.commit()
+    # The same argon2 work whether or not the code exists or the try was allowed: no timing
+    # difference tells them apart.
+    matched = verify_password(submission.passphrase_hash if submission else None, passphrase)
+    if submission is None or not matched:
+        count(CODE_LIMITS, "followup-code", digest)
+        count(CLIENT_LIMITS, "followup-client", client)
         raise AccessRefused(NO_MATCH)
-    if submission.failed_passphrases:
-        submission.failed_passphrases = 0
-        db.session.commit()
-    return submission
+    token = secrets.token_urlsafe(32)
+    submission.check_session_digest = _session_digest(token)
+    db.session.commit()
+    return submission, token
 
 
-def case_for_session(submission_id: int) -> Submission | None:
-    """The case a browser session unlocked earlier (the view checks the session's expiry)."""
+def case_for_session(submission_id: int, token: str) -> Submission | None:
+    """The case a browser unlocked earlier, if that session has not been ended since (the
+    view checks the session's expiry)."""
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.mode_enum is not SpeakUpMode.ANONYMOUS:
+        return None
+    stored = submission.check_session_digest
+    if stored is None or not secrets.compare_digest(stored, _session_digest(token)):
         return None
     return submission
 
 
+def end_session(submission_id: int, token: str) -> None:
+    """ "Finish": the session ends here and now, so a copy of the cookie is worth nothing."""
+    submission = case_for_session(submission_id, token)
+    if submission is not None:
+        submission.check_session_digest = None
+        db.session.commit()
+
+
 def anonymous_reply(submission: Submission, body: str) -> Message:
+    """A message from the anonymous submitter. No audit event: the message itself, dated and
+    without an author, is the record, and an event would be one more row to place in time."""
     if submission.status_enum.is_ending:
         raise ValidationFailed("This is closed, so no more messages can be added", "body")
     message = add_message(submission, None, "submitter", body)
-    record(
-        None, "message.submitter", submission, f"Message on {submission.reference}", anonymous=True
-    )
     db.session.commit()
     return message

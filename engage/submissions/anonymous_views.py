@@ -1,20 +1,32 @@
-"""Following up an anonymous submission: no sign-in, just the reference code and passphrase.
+"""Following up an anonymous submission: no sign-in, just the follow-up code and passphrase.
 
-The unlocked case is remembered in the session for a short time only, and "Finish" forgets it
-at once, because these pages are often used on shared ward computers.
+The unlocked case is remembered in the session for a short time only, with a token that the
+submission also holds (its digest): "Finish" clears it there, so the session ends at once,
+even for a copy of the cookie, because these pages are often used on shared ward computers.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from engage.errors import ValidationFailed
 from engage.forms import show_service_error
 from engage.submissions import anonymous, services
 from engage.submissions.forms import CheckForm, MessageForm
+from engage.submissions.models import Submission
+from engage.throttle import client_key
 
 bp = Blueprint("anonymous", __name__, url_prefix="/check")
 SESSION_KEY = "anonymous_case"
@@ -24,12 +36,17 @@ def _now() -> float:
     return datetime.now(UTC).timestamp()
 
 
-def _unlocked_case() -> int | None:
+def _stored() -> tuple[int, str] | None:
     stored = session.get(SESSION_KEY)
     if not isinstance(stored, dict) or stored.get("until", 0) < _now():
         session.pop(SESSION_KEY, None)
         return None
-    return int(stored["id"])
+    return int(stored["id"]), str(stored.get("token", ""))
+
+
+def _unlocked_case() -> Submission | None:
+    stored = _stored()
+    return anonymous.case_for_session(*stored) if stored else None
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -37,12 +54,14 @@ def check() -> ResponseReturnValue:
     form = CheckForm()
     if form.validate_on_submit():
         try:
-            case = anonymous.open_case(form.reference.data, form.passphrase.data)
+            case, token = anonymous.open_case(
+                form.reference.data, form.passphrase.data, client_key(request.remote_addr)
+            )
         except anonymous.AccessRefused as refused:
             form.form_errors.append(refused.message)
         else:
             minutes = current_app.config["ANONYMOUS_SESSION_MINUTES"]
-            session[SESSION_KEY] = {"id": case.id, "until": _now() + minutes * 60}
+            session[SESSION_KEY] = {"id": case.id, "token": token, "until": _now() + minutes * 60}
             return redirect(url_for("anonymous.case"))
     return render_template(
         "submissions/check.html", form=form, title="Check an anonymous idea or concern"
@@ -55,10 +74,9 @@ def case() -> ResponseReturnValue:
 
 
 def _show_case(form: MessageForm, status: int = 200) -> ResponseReturnValue:
-    case_id = _unlocked_case()
-    submission = anonymous.case_for_session(case_id) if case_id else None
+    submission = _unlocked_case()
     if submission is None:
-        flash("Enter your reference code and passphrase to see your concern.", "info")
+        flash("Enter your follow-up code and passphrase to see your idea or concern.", "info")
         return redirect(url_for("anonymous.check"))
     return (
         render_template(
@@ -76,8 +94,7 @@ def _show_case(form: MessageForm, status: int = 200) -> ResponseReturnValue:
 @bp.route("/case/messages", methods=["POST"])
 def reply() -> ResponseReturnValue:
     form = MessageForm()
-    case_id = _unlocked_case()
-    submission = anonymous.case_for_session(case_id) if case_id else None
+    submission = _unlocked_case()
     if submission is None:
         return redirect(url_for("anonymous.check"))
     if form.validate_on_submit():
@@ -93,6 +110,9 @@ def reply() -> ResponseReturnValue:
 
 @bp.route("/finish", methods=["POST"])
 def finish() -> ResponseReturnValue:
+    stored = _stored()
+    if stored:
+        anonymous.end_session(*stored)
     session.pop(SESSION_KEY, None)
     flash("Done. Nothing about your visit has been kept on this computer.", "success")
     return redirect(url_for("anonymous.check"))

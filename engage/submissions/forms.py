@@ -84,8 +84,9 @@ class SubmissionForm(FlaskForm):
     )
     passphrase = PasswordField(
         "Choose a passphrase",
-        description=f"At least {PASSPHRASE_MIN} characters. You need it with your reference code "
-        "to read replies. Nobody can reset it for you.",
+        description=f"At least {PASSPHRASE_MIN} characters and hard to guess: three or four words "
+        "that do not belong together work well. You need it with your follow-up code to read "
+        "replies. Nobody can reset it for you.",
     )
     passphrase_confirm = PasswordField("Enter the passphrase again")
     # The no-JavaScript way to look for similar ideas before sending.
@@ -161,9 +162,10 @@ class ReasonForm(FlaskForm):
 
 class CheckForm(FlaskForm):
     reference = StringField(
-        "Reference code",
-        description="For example CN-7KQ4-M2XD",
-        validators=[NotBlank("Enter your reference code"), Length(max=30)],
+        "Follow-up code",
+        description="The private code you were given, for example 7KQ4-M2XD-9PRT (not the "
+        "reference others see). A code like CN-7KQ4-M2XD given before December 2026 still works.",
+        validators=[NotBlank("Enter your follow-up code"), Length(max=30)],
         filters=[clean_text],
     )
     passphrase = PasswordField(

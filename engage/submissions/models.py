@@ -131,10 +131,12 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     merged_into_id: Mapped[int | None] = mapped_column(
         RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="SET NULL")
     )
-    # Only anonymous submissions have a passphrase; failed attempts lock the reference.
+    # Only anonymous submissions have a passphrase and a private follow-up code (its digest;
+    # failed tries are counted outside the database, see engage.throttle), and the digest of
+    # the one browser session at /check that may read it now ("Finish" clears it).
     passphrase_hash: Mapped[str | None] = mapped_column(String(255))
-    failed_passphrases: Mapped[int] = mapped_column(Integer, default=0)
-    passphrase_locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    followup_digest: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    check_session_digest: Mapped[str | None] = mapped_column(String(64))
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
     # Messages take their position from this counter, raised in one UPDATE (which also locks
     # the row), so two messages sent at the same moment cannot share a place.

@@ -1,7 +1,13 @@
-"""Reference codes and passphrases for following a submission up."""
+"""Public reference codes, and the private follow-up codes of anonymous submissions.
+
+The reference (CN-7KQ4-M2XD) names an item wherever it is shown: /ideas, the inbox, the audit
+log. An anonymous submitter also gets a follow-up code, shown to them once, that with their
+passphrase opens the item at /check; only its digest is kept.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from sqlalchemy import select
@@ -26,10 +32,26 @@ def new_reference(kind: Kind) -> str:
             return reference
 
 
+def _cleaned(text: str) -> str:
+    """What people type, made comparable: lower case, spaces, missing dashes, O for 0 and
+    I/L for 1."""
+    return "".join(ch for ch in text.upper() if ch.isalnum()).translate(_LOOK_ALIKES)
+
+
+def new_followup_code() -> str:
+    """Twelve characters (60 bits), in threes of four: unguessable, and unlike a reference."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return f"{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def followup_digest(code: str) -> str:
+    """What is stored of a follow-up code. Codes given out before follow-up codes existed
+    were the item's reference, and keep working: they are digested the same way."""
+    return hashlib.sha256(_cleaned(code).encode()).hexdigest()
+
+
 def normalise_reference(text: str) -> str:
-    """Accept what people type: lower case, spaces, missing dashes, O for 0 and I/L for 1."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    cleaned = cleaned.translate(_LOOK_ALIKES)
+    cleaned = _cleaned(text)
     if len(cleaned) != 10:
         return cleaned
     prefix = cleaned[:2].replace("0", "O").replace("1", "I")

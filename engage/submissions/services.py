@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from zxcvbn import zxcvbn
 
 from engage.accounts.models import User
 from engage.accounts.passwords import hash_password
@@ -34,10 +35,13 @@ from engage.submissions.models import (
     Submission,
     Theme,
 )
-from engage.submissions.references import new_reference
+from engage.submissions.references import followup_digest, new_followup_code, new_reference
 from engage.timeutil import utcnow
 
 PASSPHRASE_MIN = 10
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash
+# scenario" (about 10**10 guesses), which argon2 and the throttle on /check make plenty.
+PASSPHRASE_MIN_SCORE = 3
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,27 @@ def _check_new(details: NewSubmission) -> None:
     theme = get_by_id(Theme, details.theme_id)
     if theme is None or not theme.active:
         raise ValidationFailed("Select a theme", "theme_id")
-    anonymous = details.mode is SpeakUpMode.ANONYMOUS
-    if anonymous and (not details.passphrase or len(details.passphrase) < PASSPHRASE_MIN):
+    if details.mode is SpeakUpMode.ANONYMOUS:
+        check_passphrase(details.passphrase or "", [details.title, details.description])
+
+
+def check_passphrase(passphrase: str, their_words: list[str]) -> None:
+    """Refuse a passphrase that is short or easy to guess, saying how to make a better one."""
+    if len(passphrase) < PASSPHRASE_MIN:
         raise ValidationFailed(
             f"Choose a passphrase of {PASSPHRASE_MIN} characters or more", "passphrase"
+        )
+    # What they wrote is the first thing someone who read the item would try.
+    words = [word for text in their_words for word in text.split()][:50]
+    strength = zxcvbn(passphrase[:100], user_inputs=words)
+    if strength["score"] < PASSPHRASE_MIN_SCORE:
+        feedback = strength["feedback"]
+        warning = feedback.get("warning") or "It would be easy to guess."
+        advice = " ".join([warning, *(feedback.get("suggestions") or [])])
+        raise ValidationFailed(
+            f"Choose a passphrase that is harder to guess. {advice} Three or four words that "
+            "do not belong together work well.",
+            "passphrase",
         )
 
 
@@ -89,11 +110,21 @@ class Receipt:
     reference: str
     anonymous: bool
     queue: Queue
+    # Anonymous only: shown once to the submitter, never stored (only its digest).
+    followup_code: str | None = None
 
 
-def submit(actor: User, details: NewSubmission) -> Receipt:
+def submit(actor: User | None, details: NewSubmission) -> Receipt:
+    """Raise an idea or concern. Anonymous ones are made exactly as for a signed-out visitor
+    (`actor` is not used at all, and no audit event is written): nothing links them to the
+    account that happened to be signed in. Others need the actor."""
     _check_new(details)
     anonymous = details.mode is SpeakUpMode.ANONYMOUS
+    if anonymous:
+        actor = None
+    elif actor is None:
+        raise PermissionDenied("Sign in to raise an idea or concern openly or confidentially.")
+    followup_code = new_followup_code() if anonymous else None
     today = utcnow().date()
     queue = route_for(details.kind, details.mode, details.to_guardian)
     submission = Submission(
@@ -106,26 +137,28 @@ def submit(actor: User, details: NewSubmission) -> Receipt:
         unit_id=details.unit_id,
         theme_id=details.theme_id,
         patient_safety=details.patient_safety,
-        submitter_id=None if anonymous else actor.id,
+        submitter_id=actor.id if actor else None,
         submitted_on=today,
         submitted_at=None if anonymous else utcnow(),
         passphrase_hash=hash_password(details.passphrase)
         if anonymous and details.passphrase
         else None,
+        followup_digest=followup_digest(followup_code) if followup_code else None,
     )
     db.session.add(submission)
     db.session.flush()
     add_status_change(submission, None, None, anonymous=anonymous)
-    record(
-        actor,
-        "submission.created",
-        submission,
-        f"{details.kind.value.capitalize()} {submission.reference} raised {details.mode.value}ly, "
-        f"routed to the {queue.value}",
-        anonymous=conceals_submitter(submission),
-    )
+    if not anonymous:
+        record(
+            actor,
+            "submission.created",
+            submission,
+            f"{details.kind.value.capitalize()} {submission.reference} raised "
+            f"{details.mode.value}ly, routed to the {queue.value}",
+            anonymous=conceals_submitter(submission),
+        )
     db.session.commit()
-    return Receipt(submission.id, submission.reference, anonymous, queue)
+    return Receipt(submission.id, submission.reference, anonymous, queue, followup_code)
 
 
 def add_status_change(

@@ -32,9 +32,9 @@ def test_anonymous_concern_code_passphrase_and_guardian_reply(
         page.get_by_role("button", name="Send").click()
 
     receipt = page.locator("main").inner_text()
-    match = re.search(r"CN-[0-9A-Z]{4}-[0-9A-Z]{4}", receipt)
+    match = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", receipt)
     assert match, receipt
-    reference = match.group(0)
+    followup_code = match.group(0)
     assert "Write this code down now" in receipt
     assert_accessible(page)
 
@@ -50,7 +50,7 @@ def test_anonymous_concern_code_passphrase_and_guardian_reply(
 
     visitor = new_context().new_page()  # another browser, never signed in
     visitor.goto(f"{live_server}/check")
-    visitor.get_by_label("Reference code").fill(reference.lower())
+    visitor.get_by_label("Follow-up code").fill(followup_code.lower())
     visitor.get_by_label("Passphrase").fill(PASSPHRASE)
     with visitor.expect_navigation():
         visitor.get_by_role("button", name="Continue").click()

@@ -53,7 +53,7 @@ def test_front_door_and_check_errors(page: Page, live_server: str, new_context: 
 
     visitor = new_context().new_page()
     visitor.goto(f"{live_server}/check")
-    visitor.get_by_label("Reference code").fill("CN-0000-0000")
+    visitor.get_by_label("Follow-up code").fill("0000-0000-0000")
     visitor.get_by_label("Passphrase").fill("not the passphrase")
     _submit(visitor, "Continue")
     _shows_errors(visitor, "/check")
