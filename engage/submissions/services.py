@@ -91,7 +91,7 @@ def check_passphrase(passphrase: str, their_words: list[str]) -> None:
             f"Choose a passphrase of {PASSPHRASE_MIN} characters or more", "passphrase"
         )
     # What they wrote is the first thing someone who read the item would try.
-    words = [word for text in their_words for word in text.split()][:50]
+    words = [word.lower() for text in their_words for word in text.split()][:50]
     strength = zxcvbn(passphrase[:100], user_inputs=words)
     if strength["score"] < PASSPHRASE_MIN_SCORE:
         feedback = strength["feedback"]
