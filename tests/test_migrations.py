@@ -15,10 +15,14 @@ from engage.submissions.models import Submission
 from engage.submissions.search import matching
 
 BEFORE_UNIQUE_MESSAGE_POSITIONS = "9ad7e582a54d"
+BEFORE_FOLLOWUP_CODES = "c41e7d2a9b10"
 
 
-def _insert_submission(connection: sa.Connection, title: str) -> int:
-    """A submission as an earlier revision stored it, written in plain SQL."""
+def _insert_submission(
+    connection: sa.Connection, title: str, passphrase_hash: str | None = None, legacy: bool = True
+) -> int:
+    """A submission as an earlier revision stored it (`legacy`: before follow-up codes),
+    written in plain SQL."""
     directorate = connection.execute(
         sa.text("INSERT INTO directorates (name) VALUES ('Surgery') RETURNING id")
     ).scalar_one()
@@ -31,14 +35,23 @@ def _insert_submission(connection: sa.Connection, title: str) -> int:
     ).scalar_one()
     theme = connection.execute(sa.text("SELECT MIN(id) FROM themes")).scalar_one()
     submission_id = 4_242_424
+    counter = ", failed_passphrases" if legacy else ""
     connection.execute(
         sa.text(
             "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
-            "description, unit_id, theme_id, patient_safety, submitted_on, failed_passphrases) "
-            "VALUES (:id, 'CN-TEST-0001', 'concern', 'anonymous', 'guardian', 'acknowledged', "
-            ":title, 'Described', :unit, :theme, false, :today, 0)"
+            f"description, unit_id, theme_id, patient_safety, submitted_on, passphrase_hash"
+            f"{counter}) VALUES (:id, 'CN-TEST-0001', 'concern', 'anonymous', 'guardian', "
+            f"'acknowledged', :title, 'Described', :unit, :theme, false, :today, :hash"
+            f"{', 0' if legacy else ''})"
         ),
-        {"id": submission_id, "title": title, "unit": unit, "theme": theme, "today": date.today()},
+        {
+            "id": submission_id,
+            "title": title,
+            "unit": unit,
+            "theme": theme,
+            "today": date.today(),
+            "hash": passphrase_hash,
+        },
     )
     return submission_id
 
@@ -68,7 +81,7 @@ def test_the_migrations_go_down_to_nothing_and_up_again(empty_app: Flask) -> Non
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         with db.engine.begin() as connection:
-            _insert_submission(connection, "Broken hoist on the night shift")
+            _insert_submission(connection, "Broken hoist on the night shift", legacy=False)
         found = db.session.scalars(sa.select(Submission.title).where(matching("hoist"))).all()
         db.session.remove()
     assert found == ["Broken hoist on the night shift"]
@@ -98,3 +111,47 @@ def test_messages_that_shared_a_place_are_renumbered_in_their_order(empty_app: F
         (3, "third, sent at the same time"),
     ]
     assert counter == 3
+
+
+def test_an_anonymous_submitters_old_code_becomes_their_private_follow_up_code(
+    empty_app: Flask,
+) -> None:
+    """What they hold is the code they were given (the old reference): it keeps opening the
+    item at /check, and the reference everyone else sees becomes a different value."""
+    from engage.accounts.passwords import hash_password
+
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_FOLLOWUP_CODES)
+        with db.engine.begin() as connection:
+            submission_id = _insert_submission(
+                connection, "Night staffing", hash_password("lantern orchard velvet")
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_events (id, occurred_at, action, target_type, target_id, "
+                    "summary, detail) VALUES (77, :day, 'submission.acknowledged', 'Submission', "
+                    ":target, 'CN-TEST-0001 acknowledged', '{}')"
+                ),
+                {"day": date.today(), "target": str(submission_id)},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            reference, summary = connection.execute(
+                sa.text(
+                    "SELECT reference, summary FROM submissions JOIN audit_events "
+                    "ON audit_events.target_id = CAST(submissions.id AS VARCHAR(60))"
+                )
+            ).one()
+        db.session.remove()
+    assert reference != "CN-TEST-0001" and reference.startswith("CN-")
+    assert summary == f"{reference} acknowledged"
+    visitor = empty_app.test_client()
+    by_old_reference = visitor.post(
+        "/check", data={"reference": "cn test 0001", "passphrase": "lantern orchard velvet"}
+    )
+    assert by_old_reference.status_code == 302
+    assert "Night staffing" in visitor.get("/check/case").get_data(as_text=True)
+    by_new_reference = empty_app.test_client().post(
+        "/check", data={"reference": reference, "passphrase": "lantern orchard velvet"}
+    )
+    assert by_new_reference.status_code == 200
