@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from engage.accounts.models import User
+from engage.accounts.models import Role, User
 from engage.accounts.passwords import (
     ResetTokenError,
     fingerprint_matches,
@@ -58,8 +58,12 @@ def authenticate(email: str, password: str) -> User:
         raise SignInRefused(WRONG_CREDENTIALS)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
-    record(user, "account.signed_in", user, f"{user.email} signed in")
+    # Staff and leaders can speak up anonymously: the times of their sign-ins, set beside
+    # the date and unit of an anonymous item, could narrow down who wrote it, so only the
+    # day is kept. Administrators and guardians keep times, for the security record.
+    keeps_time = user.has_role(Role.ADMIN, Role.GUARDIAN)
+    user.last_login_at = now if keeps_time else datetime.combine(now.date(), time.min)
+    record(user, "account.signed_in", user, f"{user.email} signed in", date_only=not keeps_time)
     db.session.commit()
     return user
 

@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -62,6 +63,7 @@ def end_idle_sessions() -> Response | None:
         session.clear()
         flash("You were signed out because you had not used engage for a while.", "info")
         return redirect(url_for("accounts.sign_in", next=request.path))
+    g.last_seen_before = last_seen  # for pages that must leave no mark, see submissions.views
     session["last_seen"] = now
     session.permanent = True
     return None

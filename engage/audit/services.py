@@ -26,14 +26,15 @@ def record(
     *,
     detail: dict[str, Any] | None = None,
     anonymous: bool = False,
+    date_only: bool = False,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits).
 
     `anonymous` records no actor and only the date, so that the event cannot be joined to a
-    sign-in or a log line by its time.
+    sign-in or a log line by its time. `date_only` keeps the actor but not the time of day.
     """
     now = utcnow()
-    occurred_at = datetime.combine(now.date(), time.min) if anonymous else now
+    occurred_at = datetime.combine(now.date(), time.min) if anonymous or date_only else now
     event = AuditEvent(
         occurred_at=occurred_at,
         actor_id=None if anonymous or actor is None else actor.id,

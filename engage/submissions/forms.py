@@ -33,8 +33,8 @@ MODE_HINTS = {
     ),
     "anonymous": (
         "Nobody can know it was you: engage does not store your name, account, computer or the "
-        "time. You get a reference code and choose a passphrase to follow it up. This can make "
-        "it harder to investigate, because nobody can ask you questions directly."
+        "time. You get a private follow-up code and choose a passphrase to follow it up. This "
+        "can make it harder to investigate, because nobody can ask you questions directly."
     ),
 }
 

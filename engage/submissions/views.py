@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from engage import throttle
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.responses.pages import response_panel
@@ -30,10 +42,18 @@ from engage.timeutil import utcnow
 bp = Blueprint("submissions", __name__)
 
 
+# The front door also takes anonymous ideas and concerns from visitors who are not signed in:
+# speaking up anonymously must not start with proving who you are.
+SIGNED_OUT_ENDPOINTS = frozenset({"submissions.front_door"})
+SIGNED_OUT_LIMITS = "SIGNED_OUT_SUBMISSION_LIMITS"
+
+
 @bp.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here needs a signed-in user; the services check the rest."""
+def require_sign_in() -> ResponseReturnValue | None:
+    """Every other page here needs a signed-in user; the services check the rest."""
+    if current_user.is_authenticated or request.endpoint in SIGNED_OUT_ENDPOINTS:
+        return None
+    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
 
 
 def _front_door_form() -> SubmissionForm:
@@ -44,8 +64,11 @@ def _front_door_form() -> SubmissionForm:
     form.theme_id.choices = options(
         [(None, "Select a theme")] + [(t.id, t.name) for t in services.themes()]
     )
+    if not current_user.is_authenticated:
+        form.mode.choices = options([("anonymous", "Anonymously")])
+        form.mode.data = "anonymous"
     if request.method == "GET":
-        form.unit_id.data = current_user.unit_id
+        form.unit_id.data = current_user.unit_id if current_user.is_authenticated else None
         form.kind.data = (
             request.args.get("kind") if request.args.get("kind") in {"idea", "concern"} else None
         )
@@ -69,25 +92,42 @@ def _details(form: SubmissionForm) -> services.NewSubmission:
 @bp.route("/speak-up", methods=["GET", "POST"])
 def front_door() -> ResponseReturnValue:
     form = _front_door_form()
+    signed_in = current_user.is_authenticated
     similar = None
-    if request.method == "POST" and form.check_similar.data:
+    client = None if signed_in else throttle.client_key(request.remote_addr)
+    if (
+        client
+        and request.method == "POST"
+        and not throttle.within(SIGNED_OUT_LIMITS, "front-door", client)
+    ):
+        minutes = throttle.retry_minutes(SIGNED_OUT_LIMITS, "front-door", client)
+        abort(
+            429,
+            "Too many anonymous ideas and concerns have been sent from this connection. "
+            f"Try again in {minutes} minutes, or sign in.",
+        )
+    if signed_in and request.method == "POST" and form.check_similar.data:
         # The no-JavaScript way to see similar ideas: nothing is saved, everything is kept.
         similar = queries.similar_ideas(
             current_user, f"{form.title.data or ''} {form.description.data or ''}"
         )
     elif form.validate_on_submit():
         try:
-            receipt = services.submit(current_user, _details(form))
+            # Anonymous items are made without the account (see services.submit).
+            receipt = services.submit(current_user if signed_in else None, _details(form))
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
+            if client:
+                throttle.count(SIGNED_OUT_LIMITS, "front-door", client)
             if receipt.anonymous:
+                _leave_session_as_it_was()
                 # Shown once, straight from this response: the code is never put in a URL,
                 # a cookie or a log.
                 return render_template(
                     "submissions/anonymous_receipt.html",
                     receipt=receipt,
-                    title="Your reference code",
+                    title="Your follow-up code",
                 )
             flash(_thanks(receipt), "success")
             return redirect(url_for("submissions.detail", submission_id=receipt.submission_id))
@@ -96,8 +136,17 @@ def front_door() -> ResponseReturnValue:
         form=form,
         similar=similar,
         mode_hints=MODE_HINTS,
+        signed_in=signed_in,
         title="Share an idea or raise a concern",
     )
+
+
+def _leave_session_as_it_was() -> None:
+    """A signed-in person who sends something anonymously leaves no mark of it in their
+    session: its last-seen time stays that of their previous page (engage.accounts.views)."""
+    previous = g.get("last_seen_before")
+    if previous is not None and "last_seen" in session:
+        session["last_seen"] = previous
 
 
 def _thanks(receipt: services.Receipt) -> str:

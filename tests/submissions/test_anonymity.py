@@ -142,9 +142,7 @@ def test_wrong_passphrase_or_code_gets_one_generic_message(client: FlaskClient) 
     reference = _raise_anonymously(client, make_user())
     visitor = client.application.test_client()
     wrong = visitor.post("/check", data={"reference": reference, "passphrase": "not the phrase"})
-    unknown = visitor.post(
-        "/check", data={"reference": "0000-0000-0000", "passphrase": PASSPHRASE}
-    )
+    unknown = visitor.post("/check", data={"reference": "0000-0000-0000", "passphrase": PASSPHRASE})
     for response in (wrong, unknown):
         assert response.status_code == 200
         assert "The follow-up code and passphrase do not match" in response.get_data(as_text=True)
