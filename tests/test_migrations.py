@@ -35,15 +35,15 @@ def _insert_submission(
     ).scalar_one()
     theme = connection.execute(sa.text("SELECT MIN(id) FROM themes")).scalar_one()
     submission_id = 4_242_424
-    counter = ", failed_passphrases" if legacy else ""
+    statement = (
+        "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
+        "description, unit_id, theme_id, patient_safety, submitted_on, passphrase_hash{0}) "
+        "VALUES (:id, 'CN-TEST-0001', 'concern', 'anonymous', 'guardian', 'acknowledged', "
+        ":title, 'Described', :unit, :theme, false, :today, :hash{1})"
+    )
+    legacy_counter = (", failed_passphrases", ", 0") if legacy else ("", "")
     connection.execute(
-        sa.text(
-            "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
-            f"description, unit_id, theme_id, patient_safety, submitted_on, passphrase_hash"
-            f"{counter}) VALUES (:id, 'CN-TEST-0001', 'concern', 'anonymous', 'guardian', "
-            f"'acknowledged', :title, 'Described', :unit, :theme, false, :today, :hash"
-            f"{', 0' if legacy else ''})"
-        ),
+        sa.text(statement.format(*legacy_counter)),
         {
             "id": submission_id,
             "title": title,

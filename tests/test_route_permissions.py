@@ -24,7 +24,12 @@ PUBLIC = {
     "accounts.sign_in",
     "accounts.forgotten_password",
     "accounts.reset_password",
-    "mail.outbox",  # only exists while MAIL_BACKEND is "outbox"; see test_password_reset
+    # Only while MAIL_BACKEND is "outbox", and then only for admins and loopback requests
+    # (the test client's address): tests/test_storage_and_outbox.py.
+    "mail.outbox",
+    # Anonymous ideas and concerns from signed-out visitors; everything else needs a sign-in
+    # (tests/submissions/test_signed_out_front_door.py).
+    "submissions.front_door",
     # Anonymous follow-up needs no sign-in: the code and passphrase are the key
     # (tests/submissions/test_anonymity.py).
     "anonymous.check",
@@ -54,7 +59,6 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "organisation.edit_unit": ("/admin/units/{unit}", "GET", ADMIN_ONLY),
     "organisation.edit_staff_group": ("/admin/staff-groups/1", "GET", ADMIN_ONLY),
     "audit.events": ("/admin/audit", "GET", ADMIN_ONLY),
-    "submissions.front_door": ("/speak-up", "GET", SIGNED_IN),
     "submissions.similar_ideas": ("/speak-up/similar", "POST", SIGNED_IN),
     "submissions.mine": ("/submissions/mine", "GET", SIGNED_IN),
     "submissions.ideas": ("/ideas", "GET", SIGNED_IN),

@@ -66,7 +66,8 @@ def _front_door_form() -> SubmissionForm:
     )
     if not current_user.is_authenticated:
         form.mode.choices = options([("anonymous", "Anonymously")])
-        form.mode.data = "anonymous"
+        if request.method == "GET":
+            form.mode.data = "anonymous"
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id if current_user.is_authenticated else None
         form.kind.data = (

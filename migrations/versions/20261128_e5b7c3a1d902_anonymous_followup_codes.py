@@ -83,7 +83,8 @@ def upgrade():
         for table, column in texts:
             connection.execute(
                 sa.text(
-                    f"UPDATE {table} SET {column} = REPLACE({column}, :old, :new) "
+                    # Names from the fixed list above, never from data.
+                    f"UPDATE {table} SET {column} = REPLACE({column}, :old, :new) "  # noqa: S608
                     f"WHERE {column} LIKE :pattern"
                 ),
                 {"old": old, "new": new, "pattern": f"%{old}%"},
@@ -93,9 +94,7 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(
-        "ALTER TABLE submissions ADD COLUMN failed_passphrases INTEGER NOT NULL DEFAULT 0"
-    )
+    op.execute("ALTER TABLE submissions ADD COLUMN failed_passphrases INTEGER NOT NULL DEFAULT 0")
     op.execute("ALTER TABLE submissions ADD COLUMN passphrase_locked_until TIMESTAMP")
     op.drop_index(op.f("ix_submissions_followup_digest"), table_name="submissions")
     op.execute("ALTER TABLE submissions DROP COLUMN check_session_digest")
