@@ -17,13 +17,17 @@ from engage.accounts.models import User
 from engage.audit.services import record
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
-from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.responses.clocks import ClockRules
 from engage.responses.models import SUMMARY_MAX, Action, Decision, Outcome, Publication
 from engage.submissions import access
 from engage.submissions.models import SpeakUpMode, Status, Submission, Support
-from engage.submissions.services import add_message, notify_submitter, set_status
+from engage.submissions.services import (
+    add_message,
+    mail_reference,
+    notify_submitter,
+    set_status,
+)
 from engage.timeutil import utcnow
 
 RESPONSE_MAX = 3000
@@ -188,11 +192,11 @@ def _tell_supporters(submission: Submission) -> None:
         .join(Support, Support.user_id == User.id)
         .where(Support.submission_id == submission.id, User.active.is_(True))
     )
-    link = external_url("submissions.detail", submission_id=submission.id)
+    named, link = mail_reference(submission, "responses.boards")
     for supporter in supporters:
         send_mail(
             supporter.email,
-            f"There is an update on an idea you supported ({submission.reference})",
+            f"There is an update on an idea you supported{named}",
             "The outcome of an idea you supported has been published.\n\n"
             f"Sign in to engage to read it:\n{link}\n",
         )

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engage.accounts.models import User
+from engage.accounts.models import Role, User
 from engage.submissions import access, services, social, workflow
-from engage.submissions.models import Comment, Kind, Message, Status, StatusChange, Submission
+from engage.submissions.models import (
+    Comment,
+    Kind,
+    Message,
+    SpeakUpMode,
+    Status,
+    StatusChange,
+    Submission,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,17 @@ class SubmissionPage:
     supporters: int
     has_supported: bool
     comments: list[Comment]
+    shows_submitter_times: bool = True
+
+
+def shows_submitter_times(actor: User, submission: Submission) -> bool:
+    """Whether this viewer sees the time of day on the submitter's messages. For a
+    confidential item only the submitter and the guardian do: a leader handling it sees the
+    day, which, unlike a time, cannot be set against a rota or a sign-in to name the person.
+    (Anonymous submitters' messages keep no time at all.)"""
+    if submission.mode_enum is SpeakUpMode.OPEN or access.is_submitter(actor, submission):
+        return True
+    return actor.has_role(Role.GUARDIAN)
 
 
 def submission_page(actor: User, submission_id: int) -> SubmissionPage:
@@ -44,4 +63,5 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
         supporters=social.supporter_count(submission.id) if is_idea else 0,
         has_supported=social.has_supported(actor, submission.id) if is_idea else False,
         comments=social.comments(submission, include_hidden=moderates) if is_idea else [],
+        shows_submitter_times=shows_submitter_times(actor, submission),
     )

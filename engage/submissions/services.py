@@ -217,18 +217,30 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
     return message
 
 
+def mail_reference(submission: Submission, fallback_endpoint: str) -> tuple[str, str]:
+    """How an email names the item (" (ID-7KQ4-M2XD)" or nothing) and the link it gives.
+
+    Confidential and anonymous items are never named in mail, nor linked by their number:
+    mail servers and their logs keep who received what, and a reference there would join a
+    person to the item. Their emails link to a list (`fallback_endpoint`) instead."""
+    if submission.mode_enum is SpeakUpMode.OPEN:
+        link = external_url("submissions.detail", submission_id=submission.id)
+        return f" ({submission.reference})", link
+    return "", external_url(fallback_endpoint)
+
+
 def notify_submitter(submission: Submission) -> None:
     """Email identifiable submitters that something changed; never the content itself."""
     if submission.mode_enum is SpeakUpMode.ANONYMOUS or submission.submitter is None:
         return
     if not submission.submitter.active:
         return
-    link = external_url("submissions.detail", submission_id=submission.id)
+    named, link = mail_reference(submission, "submissions.mine")
     what = "idea" if submission.kind_enum is Kind.IDEA else "concern"
     send_mail(
         submission.submitter.email,
-        f"There is an update on your {what} {submission.reference}",
-        f"There is an update on the {what} you raised ({submission.reference}).\n\n"
+        f"There is an update on your {what}{named}",
+        f"There is an update on the {what} you raised{named}.\n\n"
         f"Sign in to engage to read it:\n{link}\n",
     )
 
