@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -87,7 +89,7 @@ def _configure_database(app: Flask) -> None:
     if uri.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
         if uri not in {"sqlite://", "sqlite:///:memory:"}:
-            Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(Path(uri.removeprefix("sqlite:///")))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     if uri.startswith("sqlite"):
@@ -95,6 +97,16 @@ def _configure_database(app: Flask) -> None:
 
         with app.app_context():
             tune_sqlite(db.engine)
+
+
+def _create_private_file(database: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600), before SQLite would create it
+    with the umask's usual 0644: it holds every concern. SQLite gives its WAL and shared-memory
+    files the database file's permissions, so they are private too."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not database.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it, the same way
+            os.close(os.open(database, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
 
 
 def _register_blueprints(app: Flask) -> None:

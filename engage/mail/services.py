@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engage.accounts.models import User
+from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
@@ -98,10 +98,18 @@ def _drop_pending_mail(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def outbox_messages(actor: User | None, limit: int = 100) -> list[OutboxMessage]:
-    """The development outbox. It exists only when mail is not really sent."""
+def outbox_messages(
+    actor: User | None, from_this_computer: bool, limit: int = 100
+) -> list[OutboxMessage]:
+    """The development outbox. It exists only when mail is not really sent, and it holds
+    password reset links: only administrators, and requests from the server's own computer
+    (someone running `make run`), may read it, or any account on a demo server could be
+    taken over."""
     if current_app.config["MAIL_BACKEND"] != "outbox":
         raise PermissionDenied("The outbox is only available when mail is not sent by SMTP.")
-    del actor  # anyone may read it: it only exists on development and demo servers
+    if not from_this_computer and (actor is None or not actor.has_role(Role.ADMIN)):
+        raise PermissionDenied(
+            "The development outbox is open only to administrators and on the server itself."
+        )
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     return list(db.session.scalars(query))

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import ipaddress
+
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -8,9 +10,22 @@ from engage.mail import services
 
 bp = Blueprint("mail", __name__)
 
+# A request relayed by a proxy on the same machine also comes from the loopback address, so
+# one that carries forwarding headers is not taken to be local.
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+def _from_this_computer() -> bool:
+    if any(header in request.headers for header in FORWARDING_HEADERS):
+        return False
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
 
 @bp.route("/outbox")
 def outbox() -> ResponseReturnValue:
     actor = current_user if current_user.is_authenticated else None
-    messages = services.outbox_messages(actor)
+    messages = services.outbox_messages(actor, _from_this_computer())
     return render_template("mail/outbox.html", messages=messages, title="Development outbox")
