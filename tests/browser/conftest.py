@@ -100,6 +100,8 @@ def live_server(live_app: Flask) -> Iterator[str]:
     server = make_server(
         "127.0.0.1", 0, _buffered(live_app), threaded=True, request_handler=_QuietRequestHandler
     )
+    # Links in mail come from BASE_URL, never the request: point them at this server.
+    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="engage-live-server", daemon=True)
     thread.start()
     try:
