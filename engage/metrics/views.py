@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from engage.errors import ValidationFailed
 from engage.forms import show_service_error
+from engage.metrics import models as _snapshot_models  # noqa: F401  (the table, for migrations)
 from engage.metrics import services
 from engage.metrics.forms import (
     EXCEL_CLOSE_INCLUDES_OUTSIDE,

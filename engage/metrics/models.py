@@ -1,0 +1,72 @@
+"""Weekly metric snapshots: one row per level (unit, directorate or trust), entity, metric,
+theme (for metrics broken down by theme) and ISO week.
+
+The unique constraint is what makes the snapshot job idempotent: each run upserts the same
+keys. Figures are stored as numerator and denominator (and the value they give), so a higher
+level or a longer period is the sum of numerators over the sum of denominators, never an
+average of averages. Medians keep their whole distribution ("working days: count"), from
+which the median of any set of weeks or units is exact; the directorate and trust rows are
+also stored, computed from the underlying items (distinct submitters cannot be summed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engage.extensions import db
+
+# The trust has no table of its own; its rows use this entity id.
+TRUST_ENTITY_ID = 0
+# Metrics not broken down by theme use this theme id (a real id is never 0), so that the
+# unique constraint holds on both databases (NULLs would never clash).
+NO_THEME = 0
+
+
+class Level(StrEnum):
+    UNIT = "unit"
+    DIRECTORATE = "directorate"
+    TRUST = "trust"
+
+
+class MetricSnapshot(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "metric_snapshots"
+    __table_args__ = (
+        Index(
+            "uq_metric_snapshots_key",
+            "level",
+            "entity_id",
+            "metric",
+            "theme_id",
+            "week_start",
+            unique=True,
+        ),
+        CheckConstraint("level IN ('unit', 'directorate', 'trust')", name="level_is_known"),
+        CheckConstraint("denominator IS NULL OR denominator >= 0", name="denominator_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(12))
+    # A unit's or directorate's id, or TRUST_ENTITY_ID.
+    entity_id: Mapped[int] = mapped_column(Integer)
+    # A name from engage.metrics.registry.METRICS.
+    metric: Mapped[str] = mapped_column(String(40))
+    theme_id: Mapped[int] = mapped_column(Integer, default=NO_THEME, server_default="0")
+    # The Monday of the ISO week (Monday to Sunday, Europe/London).
+    week_start: Mapped[date] = mapped_column(Date, index=True)
+    # Counts: numerator is the count and there is no denominator. Rates and percentages:
+    # both. Medians: numerator is None, denominator is the number of items measured.
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    # None when it cannot be computed (no items due, no staff, nothing to take a median of).
+    value: Mapped[float | None] = mapped_column(Float)
+    # Medians only: {"<days>": <items>}, from which any combined median is exact.
+    distribution: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+    @property
+    def level_enum(self) -> Level:
+        return Level(self.level)
