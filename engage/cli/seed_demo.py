@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC
 
 import click
 from flask import current_app
@@ -19,7 +20,9 @@ from engage.cli.seed_submissions import (
     seed_submissions,
 )
 from engage.extensions import db
+from engage.metrics.snapshot_runs import backfill_snapshots
 from engage.organisation.models import Directorate, StaffGroup, Unit
+from engage.submissions.models import Submission
 from engage.timeutil import utcnow
 
 DEMO_DOMAIN = "demo.engage.nhs.uk"
@@ -166,6 +169,7 @@ def seed_demo(if_empty: bool, seed: int) -> None:
     click.echo(
         f"{counts['submissions']} ideas and concerns over two years, {counts['decisions']} decided."
     )
+    click.echo(f"{counts['snapshot_rows']} weekly metric snapshot rows.")
     click.echo(
         f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, followed up at /check with the "
         f"code {DEMO_ANONYMOUS_FOLLOWUP_CODE} and the passphrase '{DEMO_ANONYMOUS_PASSPHRASE}'."
@@ -182,6 +186,11 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     counts["submissions"] = seed_submissions(rng, today)
     db.session.flush()
     counts["decisions"] = seed_responses(rng, today)
+    db.session.flush()
+    # Two years of weekly snapshots, so the metrics view has history from the start.
+    first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)
+    run = backfill_snapshots(first or today, utcnow().replace(tzinfo=UTC), commit_each_chunk=False)
+    counts["snapshot_rows"] = run.rows
     return counts
 
 

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from engage.timeutil import london_day
+
 WEEK = timedelta(days=7)
 
 
 def week_start(day: date) -> date:
     """The Monday of the ISO week holding `day`."""
     return day - timedelta(days=day.weekday())
-
-
-def london_day(moment: datetime) -> date:
-    """The day in London at `moment` (naive datetimes are UTC, as engage stores them)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(LONDON).date()
 
 
 def last_complete_week(as_of: datetime) -> date:

@@ -17,7 +17,7 @@ from engage.responses.models import Action, ActionStatus
 from engage.responses.services import decision_for, handled_submission, require_open
 from engage.submissions import access
 from engage.submissions.models import Queue, Submission
-from engage.timeutil import utcnow
+from engage.timeutil import london_day, london_today, utcnow
 
 DESCRIPTION_MAX = 500
 
@@ -106,7 +106,7 @@ def add_action(actor: User, submission_id: int, details: ActionDetails) -> Actio
         status=details.status.value,
         progress=100 if details.status is ActionStatus.DONE else details.progress,
         dropped_reason=details.dropped_reason.strip() or None,
-        completed_on=now.date() if details.status is ActionStatus.DONE else None,
+        completed_on=london_day(now) if details.status is ActionStatus.DONE else None,
         created_at=now,
         updated_at=now,
     )
@@ -154,7 +154,7 @@ def update_action(actor: User, action_id: int, details: ActionDetails) -> Action
     action.status = details.status.value
     action.progress = 100 if details.status is ActionStatus.DONE else details.progress
     action.dropped_reason = details.dropped_reason.strip() or None
-    today = utcnow().date()
+    today = london_today()
     action.completed_on = (
         (action.completed_on or today) if details.status is ActionStatus.DONE else None
     )

@@ -28,7 +28,7 @@ from engage.submissions.services import (
     notify_submitter,
     set_status,
 )
-from engage.timeutil import utcnow
+from engage.timeutil import london_day, london_today, utcnow
 
 RESPONSE_MAX = 3000
 QUOTE_WORDS = 6  # this many words in a row from the submitter's text counts as quoting it
@@ -103,7 +103,7 @@ def decide(actor: User, submission_id: int, details: DecisionDetails) -> Decisio
         reason=reason,
         existing_action_id=existing.id if existing else None,
         decided_by_id=actor.id,
-        decided_on=now.date(),
+        decided_on=london_day(now),
         decided_at=now,
     )
     db.session.add(decision)
@@ -168,7 +168,7 @@ def publish(actor: User, submission_id: int, details: PublicationDetails) -> Pub
         theme_id=submission.theme_id,
         you_said=you_said,
         we_did=we_did,
-        published_on=utcnow().date(),
+        published_on=london_today(),
         published_by_id=actor.id,
     )
     db.session.add(publication)

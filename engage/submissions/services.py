@@ -36,7 +36,7 @@ from engage.submissions.models import (
     Theme,
 )
 from engage.submissions.references import followup_digest, new_followup_code, new_reference
-from engage.timeutil import utcnow
+from engage.timeutil import london_today, utcnow
 
 PASSPHRASE_MIN = 10
 # zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash
@@ -125,7 +125,7 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
     elif actor is None:
         raise PermissionDenied("Sign in to raise an idea or concern openly or confidentially.")
     followup_code = new_followup_code() if anonymous else None
-    today = utcnow().date()
+    today = london_today()
     queue = route_for(details.kind, details.mode, details.to_guardian)
     submission = Submission(
         reference=new_reference(details.kind),
@@ -180,7 +180,7 @@ def add_status_change(
 def set_status(actor: User, submission: Submission, new_status: Status) -> None:
     """Move to a status, keeping the dates the response clocks read and the history."""
     previous = submission.status
-    today = utcnow().date()
+    today = london_today()
     if submission.acknowledged_on is None and new_status is not Status.SUBMITTED:
         submission.acknowledged_on = today
     if new_status.is_ending:
