@@ -108,3 +108,33 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
     assert "Staff too frightened to report errors" in client.get("/check/case").get_data(
         as_text=True
     )
+    _demo_snapshots_show_special_causes()
+
+
+def _demo_snapshots_show_special_causes() -> None:
+    """Two years of weekly snapshots, in which the SPC rules find both special-cause
+    improvement and concern somewhere (the metrics view needs both to show what it is for)."""
+    from collections import defaultdict
+
+    from engage.metrics.models import MetricSnapshot
+    from engage.metrics.registry import METRICS_BY_NAME
+    from engage.metrics.spc import xmr
+
+    series: dict[tuple[str, int, str, int], list[float | None]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            MetricSnapshot.level,
+            MetricSnapshot.entity_id,
+            MetricSnapshot.metric,
+            MetricSnapshot.theme_id,
+            MetricSnapshot.value,
+        ).order_by(MetricSnapshot.week_start)
+    )
+    for level, entity_id, metric, theme_id, value in rows:
+        series[(level, entity_id, metric, theme_id)].append(value)
+    assert len(series[("trust", 0, "submissions", 0)]) >= 104
+    point_types = set()
+    for (_, _, metric, _), values in series.items():
+        improvement = METRICS_BY_NAME[metric].improvement
+        point_types |= {point.point_type for point in xmr(values, improvement=improvement).points}
+    assert {"special_cause_improvement", "special_cause_concern"} <= point_types

@@ -1,12 +1,14 @@
 """Computing and storing the weekly metric snapshots.
 
 One pass over a range of weeks reads the database a fixed number of times, whatever the
-number of units: seven grouped SELECTs (units, themes, submission counts, identified
-submitters, acknowledgements, decisions, actions, publications; see SNAPSHOT_QUERIES) and one
-bulk upsert. Days are grouped in SQL (portable across SQLite and PostgreSQL) and placed in
-weeks here, where the working-day clocks (with bank holidays) are also worked out. Every unit,
-directorate and the trust get a row for every metric and week, zeros included: a week with
-nothing submitted is a 0 on the chart, not a gap.
+number of units: SNAPSHOT_QUERIES (8) SELECTs (units, themes, and grouped: submission
+counts, identified submitters, acknowledgements, decisions, actions, publications) and one
+bulk upsert (one executemany). Days are grouped in SQL (portable across SQLite and
+PostgreSQL) and placed in weeks here, where the working-day clocks (with bank holidays) are
+also worked out. Every unit, directorate and the trust get a row for every metric and week,
+zeros included: a week with nothing submitted is a 0 on the chart, not a gap. Directorate and
+trust rows come from the units' items (sums of numerators and denominators, unions of
+submitters, merged distributions), never from the units' values.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from engage.responses.services import clock_rules
 from engage.submissions.models import ENDINGS, Kind, SpeakUpMode, Submission, Theme
 from engage.timeutil import utcnow
 
-# SELECTs per computed range of weeks, plus one upsert; the benchmark counts them.
+# SELECTs per pass over a range of weeks, plus one upsert; the tests and benchmark count them.
 SNAPSHOT_QUERIES = 8
 ADOPTED = (Outcome.ADOPT.value, Outcome.ADAPT.value, Outcome.PILOT.value)
 KEY_COLUMNS = ("level", "entity_id", "metric", "theme_id", "week_start")
