@@ -34,7 +34,8 @@ from engage.cli.seed_demo import seed_demo_data
 from engage.extensions import db
 from engage.metrics.jobs import run_snapshot_job
 from engage.metrics.snapshot_runs import SnapshotRun, backfill_snapshots
-from engage.metrics.snapshots import SNAPSHOT_QUERIES, compute_weeks, store
+from engage.metrics.snapshot_store import store
+from engage.metrics.snapshots import SNAPSHOT_QUERIES, compute_weeks
 from engage.metrics.weeks import last_complete_week
 from engage.submissions.models import Submission
 

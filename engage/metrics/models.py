@@ -65,6 +65,8 @@ class MetricSnapshot(db.Model):  # type: ignore[name-defined,misc]
     value: Mapped[float | None] = mapped_column(Float)
     # Medians only: {"<days>": <items>}, from which any combined median is exact.
     distribution: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # When these figures were written; on PostgreSQL a recompute that changes nothing leaves
+    # the row (and this) alone.
     computed_at: Mapped[datetime] = mapped_column(DateTime)
 
     @property

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from engage.extensions import db
 from engage.metrics.models import Level, MetricSnapshot
-from engage.metrics.snapshots import compute_weeks, store
+from engage.metrics.snapshot_store import store
+from engage.metrics.snapshots import compute_weeks
 from engage.metrics.weeks import WEEK, last_complete_week, week_start
 
 # Late changes (an acknowledgement recorded late, a decision, a merge) move recent weeks'

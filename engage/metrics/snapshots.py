@@ -20,11 +20,9 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engage.extensions import db
-from engage.metrics.models import NO_THEME, TRUST_ENTITY_ID, Level, MetricSnapshot
+from engage.metrics.models import NO_THEME, TRUST_ENTITY_ID, Level
 from engage.metrics.registry import METRICS, Computation, Metric, median_of
 from engage.metrics.weeks import WEEK, week_start, weeks
 from engage.organisation.models import Unit
@@ -37,7 +35,6 @@ from engage.timeutil import utcnow
 # SELECTs per pass over a range of weeks, plus one upsert; the tests and benchmark count them.
 SNAPSHOT_QUERIES = 8
 ADOPTED = (Outcome.ADOPT.value, Outcome.ADAPT.value, Outcome.PILOT.value)
-KEY_COLUMNS = ("level", "entity_id", "metric", "theme_id", "week_start")
 
 Key = tuple[str, int, int, date]  # metric, theme, unit, week
 
@@ -84,24 +81,6 @@ def compute_weeks(first: date, last: date) -> list[dict[str, object]]:
     _count_actions(tallies)
     _count_publications(tallies)
     return list(_rows(tallies, structure, weeks(first, last)))
-
-
-def store(rows: list[dict[str, object]]) -> int:
-    """Insert or update the rows on their key (one statement, executed for all rows)."""
-    if not rows:
-        return 0
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(MetricSnapshot.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS),
-        set_={
-            name: statement.excluded[name]
-            for name in ("numerator", "denominator", "value", "distribution", "computed_at")
-        },
-    )
-    db.session.execute(statement, rows)
-    return len(rows)
 
 
 def _structure() -> _Structure:

@@ -11,7 +11,7 @@ from engage.extensions import db
 from engage.organisation.models import Unit
 from engage.responses.models import Action, ActionStatus, Decision
 from engage.submissions.models import Kind, Status, Submission
-from engage.timeutil import utcnow
+from engage.timeutil import london_today, utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.responses import make_action
@@ -173,7 +173,7 @@ def test_owner_updates_progress_but_colleagues_cannot(client: FlaskClient) -> No
     assert owner_client.post(f"/actions/{action.id}", data=form).status_code == 302
     done = db.session.get(Action, action.id)
     assert done is not None and done.status_enum is ActionStatus.DONE and done.progress == 100
-    assert done.completed_on == utcnow().date()
+    assert done.completed_on == london_today()
     colleague = client.application.test_client()
     sign_in(colleague, make_user(unit=ward))
     assert colleague.post(f"/actions/{action.id}", data=form).status_code == 403
