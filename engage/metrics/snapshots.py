@@ -230,7 +230,8 @@ def _count_decisions(tallies: _Tallies) -> None:
                 tally.numerator += n
         if tallies.covers(decided):
             tally = tallies.at("median_days_to_decision", unit_id, decided)
-            tally.distribution[(decided - submitted_on).days] += n
+            # Never negative, should a day have been recorded in UTC before London's.
+            tally.distribution[max(0, (decided - submitted_on).days)] += n
             if kind == Kind.IDEA.value and outcome in ADOPTED:
                 tallies.at("ideas_adopted", unit_id, decided).numerator += n
 
