@@ -1,7 +1,7 @@
 """metric snapshots
 
 Revision ID: 8a1908f77287
-Revises: c41e7d2a9b10
+Revises: e5b7c3a1d902
 Create Date: 2026-11-28 23:59:00.000000
 
 Weekly figures per unit, directorate and trust for each metric of engage.metrics.registry.
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8a1908f77287"
-down_revision = "c41e7d2a9b10"
+down_revision = "e5b7c3a1d902"
 branch_labels = None
 depends_on = None
 
