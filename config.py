@@ -110,6 +110,14 @@ class Config:
     ESCALATE_TO_GUARDIAN_AFTER = _env_int("ENGAGE_ESCALATE_TO_GUARDIAN_AFTER", 8)
     PAGE_SIZE = 25
 
+    # Digests and delayed alerts go out at this local (Europe/London) hour; weekly ones on this
+    # day, monthly ones on its first occurrence in the month. Admins can change both in the app
+    # (/admin/digests); these are the defaults until they do.
+    DIGEST_SEND_WEEKDAY = os.environ.get("DIGEST_SEND_WEEKDAY", "monday")
+    DIGEST_SEND_HOUR = _env_int("DIGEST_SEND_HOUR", 7)
+    # Updates to one person's own items within this many minutes go out as one email.
+    UPDATE_COALESCE_MINUTES = _env_int("ENGAGE_UPDATE_COALESCE_MINUTES", 15)
+
     DEMO_PASSWORD = os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo-2026")
     GENERATE_SECRET_KEY = False
     # The outbox shows every message, reset links included, to anyone who can reach it: only

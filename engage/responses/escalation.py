@@ -15,13 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
+from engage.digests import alerts
 from engage.extensions import db
-from engage.mail.services import send_mail
 from engage.responses.clocks import Clock, acknowledge_clock, decision_clock, escalation_levels
 from engage.responses.models import Escalation
 from engage.responses.services import clock_rules
 from engage.submissions.models import Kind, Queue, Status, Submission
-from engage.submissions.services import mail_reference
 
 log = logging.getLogger(__name__)
 UNDECIDED = (Status.SUBMITTED.value, Status.ACKNOWLEDGED.value, Status.UNDER_REVIEW.value)
@@ -128,17 +127,8 @@ def _record_once(
 
 
 def _tell(people: list[User], submission: Submission, clock_name: str) -> None:
-    named, link = mail_reference(submission, "submissions.inbox")
-    what = "acknowledged" if clock_name == "acknowledge" else "decided"
-    item = "An idea" if submission.kind_enum is Kind.IDEA else "A concern"
+    """A content-free alert, sent when each person chose (the guardian at once by default)."""
     if not people:
         # Recorded in the audit log all the same; the reference alone identifies nobody.
-        log.warning("no one to tell about the overdue %s", submission.reference)
-    for person in people:
-        send_mail(
-            person.email,
-            f"Overdue: {item.lower()}{named} has not been {what} in time",
-            f"{item} raised in your area{named} has not been "
-            f"{what} within the trust's response time, so it has been passed to you.\n\n"
-            f"Sign in to engage to see it:\n{link}\n",
-        )
+        log.warning("no one to tell about the overdue %s (%s)", submission.reference, clock_name)
+    alerts.escalated(people, submission)

@@ -16,10 +16,10 @@ from engage.accounts.models import User
 from engage.accounts.passwords import hash_password
 from engage.audit.services import record
 from engage.counters import increment
+from engage.digests import alerts
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.links import external_url
-from engage.mail.services import send_mail
 from engage.organisation.models import Unit
 from engage.submissions import access
 from engage.submissions.models import (
@@ -157,6 +157,7 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
             f"{details.mode.value}ly, routed to the {queue.value}",
             anonymous=conceals_submitter(submission),
         )
+    alerts.item_raised(submission)
     db.session.commit()
     return Receipt(submission.id, submission.reference, anonymous, queue, followup_code)
 
@@ -230,19 +231,9 @@ def mail_reference(submission: Submission, fallback_endpoint: str) -> tuple[str,
 
 
 def notify_submitter(submission: Submission) -> None:
-    """Email identifiable submitters that something changed; never the content itself."""
-    if submission.mode_enum is SpeakUpMode.ANONYMOUS or submission.submitter is None:
-        return
-    if not submission.submitter.active:
-        return
-    named, link = mail_reference(submission, "submissions.mine")
-    what = "idea" if submission.kind_enum is Kind.IDEA else "concern"
-    send_mail(
-        submission.submitter.email,
-        f"There is an update on your {what}{named}",
-        f"There is an update on the {what} you raised{named}.\n\n"
-        f"Sign in to engage to read it:\n{link}\n",
-    )
+    """Tell identifiable submitters that something changed (never the content itself), as they
+    chose; by default changes within 15 minutes of each other make one email."""
+    alerts.item_updated(submission)
 
 
 def reply(actor: User, submission_id: int, body: str) -> Message:
