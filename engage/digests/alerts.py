@@ -12,13 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.digests import preferences
 from engage.digests.models import AlertKind, Delivery, Frequency, PendingAlert
-from engage.digests.schedule import next_send, send_time
+from engage.digests.schedule import next_send, send_time, setting
 from engage.extensions import db
 from engage.links import external_url
 from engage.mail.services import send_mail
@@ -84,7 +83,7 @@ def queue_alerts(users: Iterable[User], kind: AlertKind, submission: Submission)
         elif delivery is not Delivery.IMMEDIATE:
             due = next_send(FREQUENCY_OF[delivery], when, max(now, earliest))
         elif kind is AlertKind.UPDATE:
-            due = now + timedelta(minutes=current_app.config["UPDATE_COALESCE_MINUTES"])
+            due = now + timedelta(minutes=setting("UPDATE_COALESCE_MINUTES"))
         elif anonymous:
             due = next_send(Frequency.DAILY, when, earliest)
         else:
@@ -107,8 +106,8 @@ def _waiting_updates(people: list[User]) -> dict[int, datetime]:
             PendingAlert.kind == AlertKind.UPDATE.value,
         )
         .group_by(PendingAlert.user_id)
-    ).tuples()
-    return dict(rows)
+    )
+    return {user_id: due for user_id, due in rows}
 
 
 def send_due_alerts(as_of: datetime) -> dict[str, int]:

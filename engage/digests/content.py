@@ -145,7 +145,7 @@ def led_units(leader_ids: Select[Any]) -> dict[int, list[tuple[int, str]]]:
         )
         .where(LeaderScope.user_id.in_(leader_ids))
         .order_by(Unit.name)
-    ).tuples()
+    )
     units: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for user_id, unit_id, name in rows:
         if (unit_id, name) not in units[user_id]:
@@ -170,7 +170,7 @@ def guardian_figures(covers_from: date, today: date) -> GuardianFigures:
         .where(concern, Submission.submitted_on >= covers_from, Submission.submitted_on < today)
         .group_by(Theme.name)
         .order_by(Theme.name)
-    ).tuples()
+    )
     by_theme = list(themes)
     handled = or_(
         Submission.queue == Queue.GUARDIAN.value,
@@ -214,7 +214,7 @@ def publications(covers_from: date, today: date) -> list[PublishedEntry]:
         .join(Unit, Unit.id == Publication.unit_id)
         .where(Publication.published_on >= covers_from, Publication.published_on < today)
         .order_by(Publication.published_on, Publication.id)
-    ).tuples()
+    )
     entries = []
     for publication, mode, unit in rows:
         quoted = mode == SpeakUpMode.OPEN.value
@@ -262,7 +262,7 @@ def own_updates(
             or_(changed, answered),
         )
         .order_by(Submission.reference)
-    ).tuples()
+    )
     updates: dict[int, list[OwnUpdate]] = defaultdict(list)
     for submitter_id, submission_id, reference, status in rows:
         if submitter_id is not None:

@@ -70,14 +70,15 @@ def deliveries(users: Iterable[User], kind: AlertKind) -> dict[int, Delivery]:
     people = {user.id: user for user in users}
     if not people:
         return {}
-    chosen = dict(
-        db.session.execute(
+    chosen = {
+        user_id: delivery
+        for user_id, delivery in db.session.execute(
             select(NotificationPreference.user_id, NotificationPreference.delivery).where(
                 NotificationPreference.user_id.in_(people),
                 NotificationPreference.kind == kind.value,
             )
-        ).tuples()
-    )
+        )
+    }
     return {
         user_id: Delivery(chosen[user_id])
         if user_id in chosen

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from config import config_from_env
 from engage.digests.models import Frequency, TrustSetting
 from engage.extensions import db
 
@@ -55,11 +57,19 @@ def parse_weekday(value: str | int) -> int:
     raise ValueError(f"not a weekday: {value!r}")
 
 
+def setting(name: str) -> Any:
+    """A configuration value. Alerts are queued by the services, which a script or a test may
+    call without an application context; they then get the environment's value."""
+    if has_app_context():
+        return current_app.config[name]
+    return getattr(config_from_env(), name)
+
+
 def send_time() -> SendTime:
     """The trust's setting, else the environment's default."""
-    stored = dict(db.session.execute(select(TrustSetting.key, TrustSetting.value)).tuples())
-    weekday = stored.get(WEEKDAY_KEY, current_app.config["DIGEST_SEND_WEEKDAY"])
-    hour = stored.get(HOUR_KEY, current_app.config["DIGEST_SEND_HOUR"])
+    stored = dict(db.session.execute(select(TrustSetting.key, TrustSetting.value)).all())
+    weekday = stored.get(WEEKDAY_KEY, setting("DIGEST_SEND_WEEKDAY"))
+    hour = stored.get(HOUR_KEY, setting("DIGEST_SEND_HOUR"))
     return SendTime(parse_weekday(weekday), int(hour))
 
 
