@@ -34,6 +34,7 @@ from tests.factories.organisation import make_unit, staff_group
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
+from tests.factories.digests import make_digest
 from tests.test_hostile_input import HOSTILE_VALUES
 
 # What suits each type of field, sent one field at a time; the rest of VALUES go everywhere.
@@ -94,6 +95,7 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             reporter_id=bystander.id, comment_id=comment.id, reason="Rude", created_at=utcnow()
         )
         db.session.add(report)
+        digest = make_digest(staff)
         db.session.commit()
         token = make_reset_token(app.config["SECRET_KEY"], bystander.id, bystander.password_hash)
     return World(
@@ -108,6 +110,7 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             "theme_id": [theme().id],
             "comment_id": [comment.id],
             "report_id": [report.id],
+            "digest_id": [digest.id],
             "kind": ["unit", "directorate"],
             "scope_id": [unit.id, unit.directorate_id],
             "token": [token, "x" * 5000, "../../etc/passwd", "\u202e%00"],

@@ -12,6 +12,7 @@ from engage.extensions import db
 from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.digests import make_digest
 from tests.factories.organisation import make_directorate, make_unit
 from tests.factories.responses import make_action
 from tests.factories.submissions import make_submission
@@ -36,6 +37,9 @@ PUBLIC = {
     "anonymous.case",
     "anonymous.reply",
     "anonymous.finish",
+    # The signed link in a digest is the right (RFC 8058 one-click, no sign-in): see
+    # tests/digests/test_unsubscribe.py for the refusal of a tampered link.
+    "digests.unsubscribe",
 }
 SIGNED_IN = set(Role)
 ADMIN_ONLY = {Role.ADMIN}
@@ -86,6 +90,11 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "responses.add_action": ("/submissions/{concern}/actions/new", "GET", NOBODY),
     "responses.publish": ("/submissions/{concern}/publish", "GET", NOBODY),
     "responses.edit_action": ("/actions/{action}", "GET", NOBODY),
+    "digests.settings": ("/settings/notifications", "GET", SIGNED_IN),
+    "digests.mine": ("/digests", "GET", SIGNED_IN),
+    # Someone else's digest: nobody else may read it.
+    "digests.show": ("/digests/{digest}", "GET", NOBODY),
+    "digests.schedule": ("/admin/digests", "GET", ADMIN_ONLY),
 }
 
 
@@ -122,6 +131,7 @@ def _path(template: str) -> str:
         directorate=make_directorate().id,
         concern=concern.id,
         action=action.id,
+        digest=make_digest(raiser).id,
     )
 
 
