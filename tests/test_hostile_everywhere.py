@@ -30,11 +30,11 @@ from engage.submissions.anonymous_views import SESSION_KEY
 from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import PASSWORD, make_user, sign_in
+from tests.factories.digests import make_digest
 from tests.factories.organisation import make_unit, staff_group
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
-from tests.factories.digests import make_digest
 from tests.test_hostile_input import HOSTILE_VALUES
 
 # What suits each type of field, sent one field at a time; the rest of VALUES go everywhere.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from flask import Flask
 
 from engage.accounts.models import User
+from engage.digests.alerts import send_due_alerts
 from engage.digests.models import Digest, DigestKind
 from engage.extensions import db
+from engage.timeutil import utcnow
 
 
 def make_digest(recipient: User, *, kind: DigestKind = DigestKind.STAFF) -> Digest:
@@ -23,3 +27,9 @@ def make_digest(recipient: User, *, kind: DigestKind = DigestKind.STAFF) -> Dige
     db.session.add(digest)
     db.session.commit()
     return digest
+
+
+def deliver_alerts_after(app: Flask, minutes: int = 16) -> None:
+    """Run the alerts job as it would run `minutes` from now: coalesced updates wait 15."""
+    with app.test_request_context():
+        send_due_alerts(utcnow() + timedelta(minutes=minutes))

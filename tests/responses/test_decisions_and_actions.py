@@ -13,6 +13,7 @@ from engage.responses.models import Action, ActionStatus, Decision
 from engage.submissions.models import Kind, Status, Submission
 from engage.timeutil import london_today, utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
@@ -53,6 +54,7 @@ def test_a_decision_is_told_to_the_submitter_and_audited(
     _decide(client, idea)
     decided = db.session.get(Submission, idea.id)
     assert decided is not None and decided.status_enum is Status.DECISION_MADE
+    deliver_alerts_after(client.application)  # updates are coalesced for 15 minutes
     [mail] = smtp_inbox.to(raiser.email)
     assert "bladder" not in mail.get_content().lower()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.made"))

@@ -12,6 +12,7 @@ from engage.responses.escalation import run_escalations
 from engage.responses.models import Escalation
 from engage.submissions.models import Kind, SpeakUpMode, Submission
 from tests.factories.accounts import make_user
+from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import make_submission
@@ -45,10 +46,16 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
         assert run_escalations(date(2026, 12, 30)) == 0, "running twice does nothing more"
         assert run_escalations(date(2027, 1, 8)) == 1
     assert _escalations() == [("acknowledge", "directorate"), ("acknowledge", "guardian")]
-    [to_lead] = smtp_inbox.to(lead.email)
+    # Each as they chose (digests.alerts): the guardian at once, the lead in the daily send.
+    deliver_alerts_after(app, minutes=1)
+    assert smtp_inbox.to(lead.email) == []
     [to_guardian] = smtp_inbox.to("guardian@test.nhs.uk")
+    deliver_alerts_after(app, minutes=24 * 60 + 1)
+    [to_lead] = smtp_inbox.to(lead.email)
+    assert to_guardian["Subject"] == "An overdue item has been passed to you"
+    # The lead's daily email also tells of the concern's arrival, in the same email.
+    assert "An overdue item has been passed to you." in to_lead.get_content()
     for mail in (to_lead, to_guardian):
-        assert concern.reference in mail["Subject"]
         assert "hoist" not in mail.get_content().lower()
     audited = db.session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.action == "submission.escalated")

@@ -11,6 +11,7 @@ from engage.organisation.models import Unit
 from engage.responses.models import Publication
 from engage.submissions.models import Kind, SpeakUpMode, Submission, Support
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import make_submission
@@ -62,6 +63,7 @@ def test_publication_reaches_the_boards_and_tells_submitter_and_supporters(
     db.session.commit()
     smtp_inbox.messages.clear()
     _publish(client, idea)
+    deliver_alerts_after(client.application)  # updates are coalesced for 15 minutes
     for address in ("raiser@test.nhs.uk", "supporter@test.nhs.uk"):
         [mail] = smtp_inbox.to(address)
         assert "hot food" not in mail.get_content().lower()

@@ -10,6 +10,7 @@ from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.submissions.models import Kind, SpeakUpMode, Status, Submission
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import make_submission
@@ -90,6 +91,7 @@ def test_status_changes_are_recorded_and_the_submitter_is_emailed_without_conten
         f"/submissions/{concern.id}/status", data={"status": "acknowledged", "note": ""}
     )
     assert response.status_code == 302
+    deliver_alerts_after(client.application)  # updates are coalesced for 15 minutes
     [mail] = smtp_inbox.to("raiser@test.nhs.uk")
     assert concern.reference in mail["Subject"]
     body = mail.get_content()
