@@ -19,6 +19,7 @@ from engage.cli.seed_submissions import (
     DEMO_ANONYMOUS_REFERENCE,
     seed_submissions,
 )
+from engage.digests.models import DigestKind, DigestSubscription, Frequency
 from engage.extensions import db
 from engage.metrics.snapshot_runs import backfill_snapshots
 from engage.organisation.models import Directorate, StaffGroup, Unit
@@ -191,7 +192,39 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)
     run = backfill_snapshots(first or today, utcnow().replace(tzinfo=UTC), commit_each_chunk=False)
     counts["snapshot_rows"] = run.rows
+    counts["digests"] = subscribe_demo_handlers()
     return counts
+
+
+def subscribe_demo_handlers() -> int:
+    """The demo's leaders and guardian get their digests (weekly, the guardian's daily), and
+    the demo staff member the monthly "you said, we did", so the jobs have something to send."""
+    chosen = {
+        Role.LEADER.value: (DigestKind.LEADER, Frequency.WEEKLY),
+        Role.GUARDIAN.value: (DigestKind.GUARDIAN, Frequency.DAILY),
+    }
+    people = db.session.execute(select(User.id, User.role).where(User.role.in_(list(chosen)))).all()
+    rows = [
+        DigestSubscription(
+            user_id=user_id,
+            kind=chosen[role][0].value,
+            enabled=True,
+            frequency=chosen[role][1].value,
+        )
+        for user_id, role in people
+    ]
+    staff = db.session.scalar(select(User.id).where(User.email == f"staff@{DEMO_DOMAIN}"))
+    if staff is not None:
+        rows.append(
+            DigestSubscription(
+                user_id=staff,
+                kind=DigestKind.STAFF.value,
+                enabled=True,
+                frequency=Frequency.MONTHLY.value,
+            )
+        )
+    db.session.add_all(rows)
+    return len(rows)
 
 
 def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:

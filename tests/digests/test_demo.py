@@ -1,0 +1,31 @@
+"""The demo trust shows digests working: its leaders and guardian have them on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from sqlalchemy import select
+
+from engage.accounts.models import User
+from engage.digests import preferences
+from engage.digests.models import Digest, DigestKind
+from engage.digests.sending import run_digests
+from engage.extensions import db
+
+
+def test_the_demo_leaders_and_guardian_get_their_digests(app: Flask, db_session: object) -> None:
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    leader = db.session.scalar(select(User).where(User.email == "leader@demo.engage.nhs.uk"))
+    guardian = db.session.scalar(select(User).where(User.email == "guardian@demo.engage.nhs.uk"))
+    assert leader is not None and guardian is not None
+    assert preferences.digest_choices(leader)[DigestKind.LEADER].enabled
+    assert preferences.digest_choices(guardian)[DigestKind.GUARDIAN].enabled
+    with app.test_request_context():
+        run_digests(datetime.now(UTC))  # within the grace of the latest daily and weekly
+    received = set(
+        db.session.scalars(
+            select(Digest.kind).where(Digest.recipient_id.in_([leader.id, guardian.id]))
+        )
+    )
+    assert received == {"leader", "guardian"}
