@@ -171,7 +171,7 @@ def guardian_figures(covers_from: date, today: date) -> GuardianFigures:
         .group_by(Theme.name)
         .order_by(Theme.name)
     )
-    by_theme = list(themes)
+    by_theme = [(str(name), int(count)) for name, count in themes]
     handled = or_(
         Submission.queue == Queue.GUARDIAN.value,
         and_(concern, Submission.guardian_escalated_on.is_not(None)),
