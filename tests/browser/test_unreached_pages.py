@@ -103,3 +103,28 @@ def test_a_leaders_forms_with_their_errors(page: Page, live_server: str, new_con
     leader.get_by_label("You said").fill("")
     _submit(leader, "Publish")
     _shows_errors(leader, "the publish form")
+
+
+def test_a_digest_and_its_unsubscribe_pages(page: Page, live_server: str, live_app: Any) -> None:
+    from datetime import UTC, datetime
+
+    from engage.digests.sending import run_digests
+
+    with live_app.test_request_context():
+        run_digests(datetime.now(UTC))  # the demo leader's weekly digest, within its grace
+    sign_in_as(page, live_server, "leader")
+    page.goto(f"{live_server}/digests")
+    page.get_by_role("link", name="Your weekly digest: your units in engage").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your units this week"
+    assert_accessible(page, "a digest in My digests")
+    page.goto(f"{live_server}/outbox")
+    link = page.locator("main a[href*='/digests/unsubscribe/']").first.get_attribute("href")
+    assert link
+    visitor = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    # Mail links are built from ENGAGE_BASE_URL; this server listens elsewhere.
+    visitor.goto(live_server + "/digests/" + link.split("/digests/", 1)[1])
+    assert visitor.get_by_role("heading", level=1).inner_text() == "Stop this digest"
+    assert_accessible(visitor, "unsubscribe: confirm")
+    _submit(visitor, "Stop this digest")
+    assert visitor.get_by_role("heading", level=1).inner_text() == "Digest stopped"
+    assert_accessible(visitor, "unsubscribe: done")
