@@ -111,15 +111,10 @@ def _leader_digests(period: Period, ids: Select[Any], users: list[User]) -> Iter
     inbox = external_url("submissions.inbox")
     for user in users:
         rows = [
-            (
-                name,
-                content.small,
-                figures.row(unit_id),
-                external_url("submissions.inbox", unit_id=unit_id),
-            )
+            (name, figures.row(unit_id), external_url("submissions.inbox", unit_id=unit_id))
             for unit_id, name in units.get(user.id, [])
         ]
-        total = content.sum_rows(row for _, _, row, _ in rows)
+        total = content.sum_rows(row for _, row, _ in rows)
         context = dict(
             user=user,
             period=period,
@@ -153,16 +148,16 @@ def _guardian_digests(period: Period, ids: Select[Any], users: list[User]) -> It
 def _staff_digests(period: Period, ids: Select[Any], users: list[User]) -> Iterator[Rendered]:
     entries = content.publications(period.covers_from, period.send_day)
     updates = content.own_updates(ids, period.covers_from, period.send_day)
+    by_directorate: dict[int, list[content.PublishedEntry]] = {}
+    for entry in entries:
+        by_directorate.setdefault(entry.directorate_id, []).append(entry)
     for user in users:
         unit = user.unit
-        own = [e for e in entries if unit is not None and e.unit_id == unit.id]
+        near = by_directorate.get(unit.directorate_id, []) if unit is not None else []
+        own = [e for e in near if unit is not None and e.unit_id == unit.id]
         nearby: dict[tuple[int, str], int] = {}
-        for entry in entries:
-            if (
-                unit is not None
-                and entry.directorate_id == unit.directorate_id
-                and entry.unit_id != unit.id
-            ):
+        for entry in near:
+            if unit is not None and entry.unit_id != unit.id:
                 key = (entry.unit_id, entry.unit_name)
                 nearby[key] = nearby.get(key, 0) + 1
         mine = [
