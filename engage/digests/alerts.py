@@ -32,7 +32,9 @@ FREQUENCY_OF = {Delivery.DAILY: Frequency.DAILY, Delivery.WEEKLY: Frequency.WEEK
 
 
 def _handlers_of(submission: Submission) -> list[User]:
-    """Who handles a new item: the guardians for their queue, else the unit's leaders."""
+    """Who handles a new item: the guardians for their queue, else the unit's leaders: those
+    with a scope naming the unit or its directorate (the SQL form, for all leaders at once, of
+    the rule access.led_unit_ids applies to one leader)."""
     active = select(User).where(User.active.is_(True))
     if submission.queue_enum is Queue.GUARDIAN:
         return list(db.session.scalars(active.where(User.role == Role.GUARDIAN.value)))

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engage.extensions import RANDOM_ID_TYPE, db
+from engage.extensions import RANDOM_ID_TYPE, db, random_id
 from engage.timeutil import utcnow
 
 
@@ -94,7 +94,11 @@ class PendingAlert(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "pending_alerts"
     __table_args__ = (Index("ix_pending_alerts_due_at", "due_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, like a submission's: a sequence would place an anonymous item's alert between
+    # others whose times are known.
+    id: Mapped[int] = mapped_column(
+        RANDOM_ID_TYPE, primary_key=True, autoincrement=False, default=random_id
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     # Only for updates on the person's own (never anonymous) items, to name their references.

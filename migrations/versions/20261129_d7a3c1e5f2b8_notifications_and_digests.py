@@ -43,7 +43,7 @@ def upgrade():
     )
     op.create_table(
         "pending_alerts",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", RANDOM_ID, autoincrement=False, nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("submission_id", RANDOM_ID, nullable=True),
