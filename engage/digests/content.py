@@ -235,6 +235,7 @@ class OwnUpdate:
     submission_id: int
     reference: str
     status: Status
+    raised_openly: bool  # only then may mail name it (submissions.services.mail_reference)
 
 
 def own_updates(
@@ -255,7 +256,13 @@ def own_updates(
         Message.sent_on < today,
     )
     rows = db.session.execute(
-        select(Submission.submitter_id, Submission.id, Submission.reference, Submission.status)
+        select(
+            Submission.submitter_id,
+            Submission.id,
+            Submission.reference,
+            Submission.status,
+            Submission.mode,
+        )
         .where(
             Submission.submitter_id.in_(submitter_ids),
             Submission.status.not_in(CLOSED),
@@ -264,9 +271,12 @@ def own_updates(
         .order_by(Submission.reference)
     )
     updates: dict[int, list[OwnUpdate]] = defaultdict(list)
-    for submitter_id, submission_id, reference, status in rows:
+    for submitter_id, submission_id, reference, status, mode in rows:
         if submitter_id is not None:
-            updates[submitter_id].append(OwnUpdate(submission_id, reference, Status(status)))
+            openly = mode == SpeakUpMode.OPEN.value
+            updates[submitter_id].append(
+                OwnUpdate(submission_id, reference, Status(status), openly)
+            )
     return updates
 
 

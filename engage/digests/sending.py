@@ -160,8 +160,15 @@ def _staff_digests(period: Period, ids: Select[Any], users: list[User]) -> Itera
             if unit is not None and entry.unit_id != unit.id:
                 key = (entry.unit_id, entry.unit_name)
                 nearby[key] = nearby.get(key, 0) + 1
+        # Confidential items are neither named nor linked by number in mail.
         mine = [
-            (u, external_url("submissions.detail", submission_id=u.submission_id))
+            (
+                u.reference,
+                u.status,
+                external_url("submissions.detail", submission_id=u.submission_id),
+            )
+            if u.raised_openly
+            else ("Something you raised in confidence", u.status, external_url("submissions.mine"))
             for u in updates.get(user.id, [])
         ]
         context = dict(

@@ -44,7 +44,7 @@ def test_three_updates_in_a_minute_make_one_email_and_a_later_one_a_second(
         assert smtp_inbox.to(raiser.email) == []
         assert send_due_alerts(utcnow() + QUARTER)["emails"] == 1
     [mail] = smtp_inbox.to(raiser.email)
-    assert mail["Subject"] == f"There is an update on your idea {idea.reference}"
+    assert mail["Subject"] == f"There is an update on your idea ({idea.reference})"
     assert "hoist" not in mail.get_content().lower()
     with app.test_request_context():
         assert send_due_alerts(utcnow() + QUARTER)["emails"] == 0, "sent once"
@@ -160,3 +160,18 @@ def test_two_runs_at_once_send_each_alert_once(app: Flask, db_session: object) -
     [mail] = outbox_to(leader.email)
     assert mail.subject == "3 new ideas are waiting"
     assert db.session.scalar(select(func.count(PendingAlert.id))) == 0
+
+
+def test_an_update_on_a_confidential_item_names_no_reference(
+    app: Flask, db_session: object
+) -> None:
+    ward = make_unit()
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    raiser = make_user(unit=ward)
+    idea = make_submission(raiser, mode=SpeakUpMode.CONFIDENTIAL)
+    with app.test_request_context():
+        change_status(leader, idea.id, Status.ACKNOWLEDGED)
+        send_due_alerts(utcnow() + QUARTER + SECOND)
+    [mail] = outbox_to(raiser.email)
+    assert mail.subject == "There is an update on your idea"
+    assert idea.reference not in mail.body and "/submissions/mine" in mail.body

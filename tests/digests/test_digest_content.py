@@ -166,9 +166,11 @@ def test_the_staff_digest_quotes_open_outcomes_only_and_names_own_items_by_refer
             )
         )
     mine = make_submission(reader, title=f"{SECRET} my own idea")
+    private = make_submission(reader, mode=SpeakUpMode.CONFIDENTIAL, title=f"{SECRET} private")
     db.session.commit()
     with app.test_request_context():
         change_status(leader, mine.id, Status.ACKNOWLEDGED)
+        change_status(leader, private.id, Status.ACKNOWLEDGED)
         assert send_digests(DigestKind.STAFF, _this_week()) == 1
     digest = _digest(reader, DigestKind.STAFF)
     text = digest.body_text
@@ -176,6 +178,8 @@ def test_the_staff_digest_quotes_open_outcomes_only_and_names_own_items_by_refer
     assert "raised in confidence" in text
     assert "Ward 8: fewer than 5 outcomes published" in text
     assert f"{mine.reference}: Acknowledged" in text
+    assert "Something you raised in confidence: Acknowledged" in text
+    assert private.reference not in text and private.reference not in digest.body_html
     for part in (text, digest.body_html):
         assert SECRET not in part
     assert (
