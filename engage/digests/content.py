@@ -19,6 +19,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from engage.accounts.models import LeaderScope
 from engage.extensions import db
+from engage.metrics.models import Level
+from engage.metrics.signals import signals
 from engage.organisation.models import Unit
 from engage.responses.clocks import add_working_days
 from engage.responses.models import Action, ActionStatus, Escalation, Publication
@@ -286,3 +288,21 @@ def sum_rows(rows: Iterable[dict[str, int]]) -> dict[str, int]:
         for name, count in row.items():
             total[name] += count
     return dict(total)
+
+
+def unit_signals(unit_ids: set[int], week: date) -> dict[int, list[str]]:
+    """The SPC signals the snapshots raise for these units as of `week`, as readings without
+    values ("Concerns about staffing: special cause concern since 6 Oct 2025"), in two
+    queries whatever the number of units."""
+    found = signals(((Level.UNIT, unit_id) for unit_id in unit_ids), week)
+    if not found:
+        return {}
+    themes = {theme_id: name for theme_id, name in db.session.execute(select(Theme.id, Theme.name))}
+    readings: dict[int, list[str]] = defaultdict(list)
+    for signal in found:
+        about = signal.metric.title
+        if signal.theme_id in themes:
+            about = f"{about} ({themes[signal.theme_id]})"
+        reading = signal.reading[:1].lower() + signal.reading[1:]
+        readings[signal.entity_id].append(f"{about}: {reading}")
+    return readings

@@ -108,6 +108,11 @@ def _render(name: str, **context: Any) -> str:
 def _leader_digests(period: Period, ids: Select[Any], users: list[User]) -> Iterator[Rendered]:
     figures = content.leader_figures(period.covers_from, period.send_day)
     units = content.led_units(ids)
+    # The week that ended before the send day: the newest complete snapshot.
+    readings = content.unit_signals(
+        {unit_id for led in units.values() for unit_id, _ in led},
+        period.send_day - timedelta(days=1),
+    )
     inbox = external_url("submissions.inbox")
     for user in users:
         rows = [
@@ -123,6 +128,11 @@ def _leader_digests(period: Period, ids: Select[Any], users: list[User]) -> Iter
             small=content.small,
             columns=content.LEADER_COLUMNS,
             inbox=inbox,
+            signals=[
+                (name, reading)
+                for unit_id, name in units.get(user.id, [])
+                for reading in readings.get(unit_id, [])
+            ],
         )
         yield Rendered(
             user,

@@ -3,7 +3,7 @@ counts as "fewer than 5", and never the title or text of anything raised in conf
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -214,3 +214,42 @@ def test_an_item_submitted_on_the_send_day_waits_for_the_next_digest(
     text = _digest(leader, DigestKind.LEADER).body_text
     assert "New ideas: none" in text, "today's item belongs to tomorrow's digest"
     assert "Waiting to be acknowledged: fewer than 5" in text
+
+
+def test_the_leader_digest_lists_the_spc_signals_for_their_units_only(
+    app: Flask, db_session: object
+) -> None:
+    from engage.metrics.models import NO_THEME, Level, MetricSnapshot
+    from engage.metrics.registry import metric_named
+
+    ward, elsewhere = make_unit("Ward 7"), make_unit("Ward 9")
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    first_week = date(2026, 1, 5)
+    steady = [45, 55, 48, 52, 50, 47, 53, 49, 51, 46, 54, 50, 48, 52, 47, 53, 50, 49, 51, 50]
+    shifted = [*steady, 68, 70, 66, 71, 69, 67, 70]  # longer to decide: a concern
+    for unit in (ward, elsewhere):
+        for number, value in enumerate(shifted):
+            db.session.add(
+                MetricSnapshot(
+                    level=Level.UNIT.value,
+                    entity_id=unit.id,
+                    metric="median_days_to_decision",
+                    theme_id=NO_THEME,
+                    week_start=first_week + timedelta(weeks=number),
+                    numerator=None,
+                    denominator=10,
+                    value=float(value),
+                    computed_at=datetime(2026, 7, 20),
+                )
+            )
+    db.session.commit()
+    last_week = first_week + timedelta(weeks=len(shifted) - 1)
+    monday_after = last_week + timedelta(days=7)
+    period = Period(Frequency.WEEKLY, monday_after, last_week, monday_after)
+    with app.test_request_context():
+        assert send_digests(DigestKind.LEADER, period) == 1
+    text = _digest(leader, DigestKind.LEADER).body_text
+    title = metric_named("median_days_to_decision").title
+    assert f"- Ward 7: {title}: special cause concern since 25 May 2026" in text
+    assert "Ward 9" not in text
+    assert f"{title}: special cause concern" in _digest(leader, DigestKind.LEADER).body_html
