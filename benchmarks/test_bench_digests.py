@@ -2,7 +2,7 @@
 time on the demo trust and with 20,000 leaders, writing to the outbox included.
 
 Run explicitly: make bench. The figures are printed (pytest -s) and asserted where they are
-promises: the read queries are the same for 1x and 20,000 recipients.
+promises: at most 10 read queries, for 15 recipients as for 20,000.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from engage.mail.models import OutboxMessage
 from engage.organisation.models import Unit
 
 SCALED_LEADERS = 20_000
+READS_BOUND = 10
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,9 @@ def test_leader_digest_queries_are_bounded_and_20000_take_under_a_minute(
         f"{big.reads} reads and {big.writes} writes (outbox included)"
     )
     assert sent_big >= SCALED_LEADERS
-    assert big.reads == demo.reads, "reads do not grow with recipients"
+    # Recipients, six counts per unit, everyone's units, the signals and (when there are any)
+    # the theme names: the same for 15 recipients as for 20,000.
+    assert demo.reads <= READS_BOUND and big.reads <= READS_BOUND
     with demo_app.app_context():
         kept = db.session.scalar(select(func.count(Digest.id)))
         mailed = db.session.scalar(select(func.count(OutboxMessage.id)))
