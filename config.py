@@ -109,6 +109,9 @@ class Config:
     ESCALATE_TO_DIRECTORATE_AFTER = _env_int("ENGAGE_ESCALATE_TO_DIRECTORATE_AFTER", 3)
     ESCALATE_TO_GUARDIAN_AFTER = _env_int("ENGAGE_ESCALATE_TO_GUARDIAN_AFTER", 8)
     PAGE_SIZE = 25
+    # Freedom to Speak Up: months after a case closes before the person is asked whether they
+    # have suffered detriment for speaking up. The return's items: engage/guardian/return_items.py.
+    FTSU_DETRIMENT_QUESTION_MONTHS = _env_int("ENGAGE_FTSU_DETRIMENT_QUESTION_MONTHS", 3)
 
     DEMO_PASSWORD = os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo-2026")
     GENERATE_SECRET_KEY = False

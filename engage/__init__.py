@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from engage.accounts.admin_views import admin_users
     from engage.accounts.views import bp as accounts
     from engage.audit.views import bp as audit
+    from engage.guardian.views import bp as guardian
     from engage.mail.views import bp as mail
     from engage.metrics.views import bp as metrics
     from engage.organisation.views import bp as organisation
@@ -122,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from engage.submissions.views import bp as submissions
 
     blueprints = (pages, accounts, admin_users, organisation, audit, mail, metrics)
-    for blueprint in (*blueprints, submissions, anonymous, responses):
+    for blueprint in (*blueprints, submissions, anonymous, responses, guardian):
         app.register_blueprint(blueprint)
 
 

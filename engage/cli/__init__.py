@@ -23,6 +23,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(snapshots)
     app.cli.add_command(create_admin)
     app.cli.add_command(escalate)
+    from engage.guardian.cli import ftsu_return
+
+    app.cli.add_command(ftsu_return)
 
 
 @click.command("escalate")

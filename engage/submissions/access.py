@@ -113,7 +113,10 @@ def submitter_name_for(actor: User | None, submission: Submission) -> str:
     if mode is SpeakUpMode.OPEN:
         return submitter.name
     if actor is not None and actor.has_role(Role.GUARDIAN):
-        return f"{submitter.name} (confidential: do not share without consent)"
+        # Hidden from the guardian too until revealed with a reason, and each reveal audited.
+        from engage.guardian.identity import guardian_view_of_submitter
+
+        return guardian_view_of_submitter(submitter.name, submission.id)
     return "Confidential: known only to the Freedom to Speak Up guardian"
 
 

@@ -116,3 +116,26 @@ def finish() -> ResponseReturnValue:
     session.pop(SESSION_KEY, None)
     flash("Done. Nothing about your visit has been kept on this computer.", "success")
     return redirect(url_for("anonymous.check"))
+
+
+@bp.route("/case/answer", methods=["POST"])
+def answer_question() -> ResponseReturnValue:
+    """The Freedom to Speak Up guardian's closing questions, answered anonymously."""
+    from engage.guardian.feedback import answer_anonymously
+    from engage.guardian.forms import QuestionForm
+
+    case_id = _unlocked_case()
+    submission = anonymous.case_for_session(case_id) if case_id else None
+    if submission is None:
+        return redirect(url_for("anonymous.check"))
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        flash("Choose an answer.", "info")
+        return redirect(url_for("anonymous.case") + "#ftsu-questions")
+    try:
+        answer_anonymously(submission, form.question.data, form.answer.data)
+    except ValidationFailed as problem:
+        flash(problem.message, "info")
+    else:
+        flash("Thank you for answering.", "success")
+    return redirect(url_for("anonymous.case") + "#ftsu-questions")

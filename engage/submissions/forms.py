@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -204,6 +205,12 @@ class InboxFilterForm(FlaskForm):
         choices=options([("oldest", "Oldest first"), ("newest", "Newest first")]),
         default="oldest",
     )
+    date_from = DateField("Raised from (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField("Raised up to (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The 'up to' date must be the same as or after the 'from' date")
 
 
 class IdeaSearchForm(FlaskForm):

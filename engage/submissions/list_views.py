@@ -11,6 +11,7 @@ from wtforms import Field
 
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
+from engage.guardian.inbox import inbox_breakdown
 from engage.pagination import page_number
 from engage.responses.escalation import running_clock
 from engage.submissions import access, queries, services, social, themes
@@ -44,6 +45,8 @@ def inbox() -> ResponseReturnValue:
         older_than_days=valid(form.older_than_days),
         kind=valid(form.kind) or None,
         newest_first=form.sort.data == "newest",
+        date_from=valid(form.date_from),
+        date_to=valid(form.date_to),
     )
     result = queries.inbox(current_user, filters, _page())
     today = utcnow().date()
@@ -52,6 +55,7 @@ def inbox() -> ResponseReturnValue:
         form=form,
         result=result,
         counts=counts,
+        breakdown=inbox_breakdown(current_user, filters),
         clock_of=lambda submission: running_clock(submission, today),
         title="Inbox",
     )
