@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.accounts.passwords import hash_password
+from engage.cli.seed_guardian import seed_guardian
 from engage.cli.seed_responses import seed_responses
 from engage.cli.seed_submissions import (
     DEMO_ANONYMOUS_FOLLOWUP_CODE,
@@ -170,6 +171,7 @@ def seed_demo(if_empty: bool, seed: int) -> None:
         f"{counts['submissions']} ideas and concerns over two years, {counts['decisions']} decided."
     )
     click.echo(f"{counts['snapshot_rows']} weekly metric snapshot rows.")
+    click.echo(f"{counts['guardian_cases']} Freedom to Speak Up guardian's case records.")
     click.echo(
         f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, followed up at /check with the "
         f"code {DEMO_ANONYMOUS_FOLLOWUP_CODE} and the passphrase '{DEMO_ANONYMOUS_PASSPHRASE}'."
@@ -186,6 +188,8 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     counts["submissions"] = seed_submissions(rng, today)
     db.session.flush()
     counts["decisions"] = seed_responses(rng, today)
+    db.session.flush()
+    counts["guardian_cases"] = seed_guardian(rng, today)
     db.session.flush()
     # Two years of weekly snapshots, so the metrics view has history from the start.
     first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)
