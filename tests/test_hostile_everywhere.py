@@ -30,6 +30,7 @@ from engage.submissions.anonymous_views import SESSION_KEY
 from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import PASSWORD, make_user, sign_in
+from tests.factories.guardian import make_case
 from tests.factories.organisation import make_unit, staff_group
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
@@ -96,11 +97,13 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
         db.session.add(report)
         db.session.commit()
         token = make_reset_token(app.config["SECRET_KEY"], bystander.id, bystander.password_hash)
+        case = make_case(utcnow().date(), mode="confidential", person="Someone", unit=unit)
     return World(
         users={"staff": staff, "leader": leader, "guardian": guardian, "admin": admin},
         url_values={
             "submission_id": [idea.id, concern.id, secret.id],
             "action_id": [action.id],
+            "case_id": [case.id],
             "user_id": [staff.id],
             "unit_id": [unit.id],
             "directorate_id": [unit.directorate_id],

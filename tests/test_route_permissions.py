@@ -12,6 +12,7 @@ from engage.extensions import db
 from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.guardian import make_case
 from tests.factories.organisation import make_directorate, make_unit
 from tests.factories.responses import make_action
 from tests.factories.submissions import make_submission
@@ -36,12 +37,14 @@ PUBLIC = {
     "anonymous.case",
     "anonymous.reply",
     "anonymous.finish",
+    "anonymous.answer_question",
 }
 SIGNED_IN = set(Role)
 ADMIN_ONLY = {Role.ADMIN}
 HANDLERS = {Role.LEADER, Role.GUARDIAN}
 MODERATORS = {Role.LEADER, Role.ADMIN}
 NOBODY: set[Role] = set()
+GUARDIAN = {Role.GUARDIAN}
 
 # endpoint -> (path with ids filled in by `_path`, method, roles allowed)
 ROUTES: dict[str, tuple[str, str, set[Role]]] = {
@@ -86,6 +89,29 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "responses.add_action": ("/submissions/{concern}/actions/new", "GET", NOBODY),
     "responses.publish": ("/submissions/{concern}/publish", "GET", NOBODY),
     "responses.edit_action": ("/actions/{action}", "GET", NOBODY),
+    # The Freedom to Speak Up guardian's workspace: guardians only, pages and exports alike.
+    "guardian.home": ("/guardian", "GET", GUARDIAN),
+    "guardian.cases": ("/guardian/cases", "GET", GUARDIAN),
+    "guardian.new_case": ("/guardian/cases/new", "GET", GUARDIAN),
+    "guardian.start_case": ("/guardian/cases/start/{concern}", "POST", GUARDIAN),
+    "guardian.case": ("/guardian/cases/{case}", "GET", GUARDIAN),
+    "guardian.edit_case": ("/guardian/cases/{case}/edit", "GET", GUARDIAN),
+    "guardian.add_entry": ("/guardian/cases/{case}/entries", "POST", GUARDIAN),
+    "guardian.reveal": ("/guardian/cases/{case}/reveal", "POST", GUARDIAN),
+    "guardian.close": ("/guardian/cases/{case}/close", "POST", GUARDIAN),
+    "guardian.record_answers": ("/guardian/cases/{case}/answers", "POST", GUARDIAN),
+    "guardian.quarterly_return": ("/guardian/return?quarter=2024-Q1", "GET", GUARDIAN),
+    "guardian.quarterly_return_csv": ("/guardian/return.csv?quarter=2024-Q1", "GET", GUARDIAN),
+    "guardian.themes": ("/guardian/themes", "GET", GUARDIAN),
+    "guardian.themes_csv": ("/guardian/themes.csv", "GET", GUARDIAN),
+    "guardian.theme_chart": ("/guardian/themes/chart", "GET", GUARDIAN),
+    "guardian.board_report": ("/guardian/report", "GET", GUARDIAN),
+    "guardian.save_learning": ("/guardian/report/learning?period=2025", "POST", GUARDIAN),
+    "guardian.emerging_themes": ("/guardian/emerging", "GET", GUARDIAN),
+    "guardian.decide_suggestion": ("/guardian/emerging/decide", "POST", GUARDIAN),
+    "guardian.inbox_export": ("/guardian/inbox.csv", "GET", GUARDIAN),
+    # Only the person who raised it answers the closing questions.
+    "guardian.answer_question": ("/submissions/{concern}/ftsu-answer", "POST", NOBODY),
 }
 
 
@@ -115,7 +141,9 @@ def _path(template: str) -> str:
     )
     db.session.add(report)
     db.session.commit()
+    case = make_case(concern.submitted_on, mode="confidential", person="Someone")
     return template.format(
+        case=case.id,
         report=report.id,
         user=raiser.id,
         unit=unit.id,

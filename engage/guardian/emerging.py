@@ -38,6 +38,7 @@ MIN_RECENT = 3
 CRITICAL_G2 = 10.83
 PER_DIRECTORATE = 8
 TERM_MAX = 80
+CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n\"]+")
 WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -54,10 +55,12 @@ STOPWORDS = frozenset(
 
 def terms(text: str) -> set[str]:
     """The words (3 letters or more, not common words) and two-word phrases of a text."""
-    words = WORD.findall(text.lower())
-    kept = [w if w not in STOPWORDS and len(w) >= 3 else None for w in words]
-    found = {w for w in kept if w}
-    found.update(f"{a} {b}" for a, b in itertools.pairwise(kept) if a and b)
+    found: set[str] = set()
+    for clause in CLAUSE_BREAK.split(text.lower()):  # a phrase never spans punctuation
+        words = WORD.findall(clause)
+        kept = [w if w not in STOPWORDS and len(w) >= 3 else None for w in words]
+        found.update(w for w in kept if w)
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(kept) if a and b)
     return found
 
 

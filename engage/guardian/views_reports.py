@@ -264,12 +264,12 @@ def inbox_export() -> ResponseReturnValue:
 def answer_question(submission_id: int) -> ResponseReturnValue:
     form = QuestionForm()
     back = url_for("submissions.detail", submission_id=submission_id) + "#ftsu-questions"
-    if not form.validate_on_submit():
-        flash("Choose an answer.", "info")
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        flash("Your form has expired: answer again.", "info")
         return redirect(back)
-    try:
+    try:  # the service checks who may answer before it looks at the answer
         feedback.answer_as_submitter(
-            current_user, submission_id, form.question.data, form.answer.data
+            current_user, submission_id, form.question.data or "", form.answer.data or ""
         )
     except ValidationFailed as problem:
         flash(problem.message, "info")
