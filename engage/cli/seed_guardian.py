@@ -17,7 +17,7 @@ from sqlalchemy import select
 from engage.accounts.models import Role, User
 from engage.extensions import db, random_id
 from engage.guardian.feedback import add_months
-from engage.guardian.models import CaseEntry, GuardianCase, ReferralTo
+from engage.guardian.models import CaseEntry, GuardianCase, ReferralTo, ReportLearning
 from engage.guardian.services import new_case_reference
 from engage.organisation.models import StaffGroup, Unit
 from engage.quarters import Quarter
@@ -98,6 +98,17 @@ CLUSTER = (
         "On night shift we cannot take breaks because the rota leaves us short.",
     ),
 )
+LEARNING = (
+    "Concerns about staffing and workload in the Emergency Department and on Ward 12 fed "
+    "into the nursing establishment review; two extra registered nurse posts were approved "
+    "for nights.\n"
+    "Bullying and harassment remains the second theme. The civility and respect programme "
+    "has reached 6 of 15 teams; teams that have taken part raised fewer concerns about "
+    "behaviours this quarter.\n"
+    "A cluster of concerns about the new rota and night shifts on Ward 12 was spotted early "
+    "and shared with the directorate (no individual was named); the rota is being redesigned "
+    "with the team."
+)
 PEOPLE = ("Jo Evans", "Priya Shah", "Kwame Mensah", "Laura Nowak", "Imran Khan", "Rosa Diaz")
 
 
@@ -117,6 +128,14 @@ def seed_guardian(rng: random.Random, today: date) -> int:
     while quarter.start <= today:
         count += _quarter_cases(rng, quarter, today, units, themes, groups, guardian)
         quarter = Quarter(quarter.year + (quarter.number == 4), quarter.number % 4 + 1)
+    db.session.add(
+        ReportLearning(
+            period=Quarter.of(today).previous().key,
+            learning=LEARNING,
+            updated_by_id=guardian.id if guardian else None,
+            updated_on=today,
+        )
+    )
     return count
 
 

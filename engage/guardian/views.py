@@ -33,7 +33,10 @@ from engage.timeutil import utcnow
 def home() -> ResponseReturnValue:
     require_guardian(current_user)
     waiting = services.concerns_without_case(current_user, limit=5)
-    return render_template("guardian/home.html", waiting=waiting, title="Freedom to Speak Up")
+    recent = services.cases_page(current_user, services.CaseFilter(state="open"), 1).items[:5]
+    return render_template(
+        "guardian/home.html", waiting=waiting, recent=recent, title="Freedom to Speak Up"
+    )
 
 
 @bp.route("/guardian/cases")

@@ -118,7 +118,7 @@ def test_the_return_matches_the_hand_computed_fixture_with_every_item_non_zero(
 
 
 def test_a_quarter_is_refused_until_the_day_after_it_ends(app_context: None) -> None:
-    with pytest.raises(ValidationFailed, match="has not ended yet.*1 October 2026"):
+    with pytest.raises(ValidationFailed, match=r"has not ended yet.*1 October 2026"):
         compute_return(Q2, date(2026, 9, 30))
     assert compute_return(Q2, date(2026, 10, 1)).rows  # the first day after it
 
