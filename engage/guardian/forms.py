@@ -55,7 +55,6 @@ class CaseForm(FlaskForm):
         "Themes",
         description="Choose every theme the case has an element of.",
         coerce=int,
-        validators=[Optional()],
     )
     unit_id = SelectField("Unit", coerce=int_or_none, default=None)
     staff_group_id = SelectField("Worker group", coerce=int_or_none, default=None)
