@@ -26,7 +26,7 @@ from engage.guardian.forms import (
 )
 from engage.guardian.inbox import inbox_csv
 from engage.quarters import Quarter
-from engage.submissions import queries
+from engage.submissions import access, queries
 from engage.submissions.forms import InboxFilterForm
 from engage.submissions.models import Theme
 from engage.timeutil import utcnow
@@ -240,8 +240,8 @@ def inbox_export() -> ResponseReturnValue:
     require_guardian(current_user)
     form = InboxFilterForm(request.args)
     form.theme_id.choices = options([(None, "Any")] + [(t.id, t.name) for t in Theme.query.all()])
-    form.unit_id.choices = options([(None, "Any")])
-    form.unit_id.validate_choice = False
+    units = access.inbox_units(current_user)
+    form.unit_id.choices = options([(None, "Any")] + [(u.id, u.name) for u in units])
     form.validate()
 
     def valid(field: Any) -> Any:

@@ -4,7 +4,7 @@ theme, frozen once closed; closing asks "would you speak up again?" through the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +15,7 @@ from engage.extensions import db
 from engage.guardian.feedback import QUESTIONS, add_months, send_due_detriment_questions
 from engage.guardian.jobs import JOBS
 from engage.guardian.models import CaseEntry, GuardianCase
+from engage.scheduler.registry import LONDON
 from engage.submissions.anonymous_views import SESSION_KEY
 from engage.submissions.models import Kind, Message, SpeakUpMode, Submission
 from engage.timeutil import utcnow
@@ -237,8 +238,29 @@ def test_the_detriment_question_is_sent_on_its_day_once_and_answered_anonymously
     assert all(m.author_id is None and m.sent_at is None for m in replies)
 
 
-def test_the_job_is_declared_for_the_scheduler() -> None:
+def test_the_job_is_declared_for_the_scheduler(app_context: None) -> None:
     assert [job.name for job in JOBS] == ["guardian.detriment_question"]
+    concern = make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
+    case = GuardianCase(
+        reference="GC-TEST-0001",
+        submission_id=concern.id,
+        channel="engage",
+        mode="confidential",
+        raised_on=date(2026, 1, 5),
+        summary="",
+        created_on=date(2026, 1, 5),
+        closed_on=date(2026, 2, 1),
+        outcome="Done",
+        detriment_question_due_on=date(2026, 5, 1),
+        themes=[theme()],
+    )
+    db.session.add(case)
+    db.session.commit()
+    # 00:30 in London on 1 May is still 30 April in UTC: the job works in London's days.
+    london = datetime(2026, 5, 1, 0, 30, tzinfo=LONDON)
+    assert JOBS[0].run(london - timedelta(days=1)) == {"asked": 0}
+    assert JOBS[0].run(london) == {"asked": 1}
+    assert JOBS[0].run(london) == {"asked": 0}
 
 
 def test_a_case_raised_outside_engage_records_answers_by_hand(client: FlaskClient) -> None:
