@@ -124,8 +124,7 @@ def answer_question() -> ResponseReturnValue:
     from engage.guardian.feedback import answer_anonymously
     from engage.guardian.forms import QuestionForm
 
-    case_id = _unlocked_case()
-    submission = anonymous.case_for_session(case_id) if case_id else None
+    submission = _unlocked_case()
     if submission is None:
         return redirect(url_for("anonymous.check"))
     form = QuestionForm()

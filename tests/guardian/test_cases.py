@@ -16,12 +16,12 @@ from engage.guardian.feedback import QUESTIONS, add_months, send_due_detriment_q
 from engage.guardian.jobs import JOBS
 from engage.guardian.models import CaseEntry, GuardianCase
 from engage.scheduler.registry import LONDON
-from engage.submissions.anonymous_views import SESSION_KEY
+from engage.submissions import services
 from engage.submissions.models import Kind, Message, SpeakUpMode, Submission
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit, staff_group
-from tests.factories.submissions import make_submission, theme
+from tests.factories.submissions import PASSPHRASE, make_submission, theme
 
 
 def _start(client: FlaskClient, concern: Submission) -> GuardianCase:
@@ -197,7 +197,22 @@ def test_someone_else_cannot_answer_for_the_person(client: FlaskClient) -> None:
 def test_the_detriment_question_is_sent_on_its_day_once_and_answered_anonymously(
     app: Flask, client: FlaskClient
 ) -> None:
-    concern = make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.ANONYMOUS)
+    raiser = make_user()
+    receipt = services.submit(
+        raiser,
+        services.NewSubmission(
+            kind=Kind.CONCERN,
+            title="Night staffing",
+            description="Two nurses for 28 patients.",
+            unit_id=raiser.unit_id,  # type: ignore[arg-type]
+            theme_id=theme().id,
+            patient_safety=False,
+            mode=SpeakUpMode.ANONYMOUS,
+            passphrase=PASSPHRASE,
+        ),
+    )
+    concern = db.session.get(Submission, receipt.submission_id)
+    assert concern is not None and receipt.followup_code
     sign_in(client, make_user(Role.GUARDIAN))
     case = _start(client, concern)
     client.post(f"/guardian/cases/{case.id}/close", data={"outcome": "Resolved"})
@@ -218,8 +233,7 @@ def test_the_detriment_question_is_sent_on_its_day_once_and_answered_anonymously
     assert len(asked) == 1
 
     visitor = app.test_client()
-    with visitor.session_transaction() as session:
-        session[SESSION_KEY] = {"id": concern.id, "until": 2**40}
+    visitor.post("/check", data={"reference": receipt.followup_code, "passphrase": PASSPHRASE})
     page = visitor.get("/check/case").get_data(as_text=True)
     assert QUESTIONS["detriment"] in page and QUESTIONS["speak_up_again"] in page
     visitor.post("/check/case/answer", data={"question": "detriment", "answer": "no"})
