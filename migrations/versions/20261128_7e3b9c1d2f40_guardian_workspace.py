@@ -1,7 +1,7 @@
 """guardian workspace
 
 Revision ID: 7e3b9c1d2f40
-Revises: e5b7c3a1d902
+Revises: 8a1908f77287
 Create Date: 2026-11-28 23:55:00.000000
 
 The Freedom to Speak Up guardian's case records, their themes, entries (notes, contacts,
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7e3b9c1d2f40"
-down_revision = "e5b7c3a1d902"
+down_revision = "8a1908f77287"
 branch_labels = None
 depends_on = None
 
