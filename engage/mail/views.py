@@ -4,7 +4,7 @@ import ipaddress
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from engage.mail import services
 
@@ -29,3 +29,10 @@ def outbox() -> ResponseReturnValue:
     actor = current_user if current_user.is_authenticated else None
     messages = services.outbox_messages(actor, _from_this_computer())
     return render_template("mail/outbox.html", messages=messages, title="Development outbox")
+
+
+@bp.route("/admin/mail")
+@login_required
+def health() -> ResponseReturnValue:
+    report = services.mail_health(current_user)
+    return render_template("mail/health.html", report=report, title="Outgoing mail")

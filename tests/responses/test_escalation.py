@@ -45,6 +45,7 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
         assert run_escalations(date(2026, 12, 30)) == 0, "running twice does nothing more"
         assert run_escalations(date(2027, 1, 8)) == 1
     assert _escalations() == [("acknowledge", "directorate"), ("acknowledge", "guardian")]
+    smtp_inbox.deliver()
     [to_lead] = smtp_inbox.to(lead.email)
     [to_guardian] = smtp_inbox.to("guardian@test.nhs.uk")
     for mail in (to_lead, to_guardian):
