@@ -95,6 +95,14 @@ class Config:
     MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 200)
     MAIL_KEEP_SENT_DAYS = _env_int("MAIL_KEEP_SENT_DAYS", 30)
 
+    # The scheduler process: how often a waiting scheduler checks whether it can take over
+    # (and the active one that it still holds the lock), how late a run may start and still
+    # run, and how many jobs may run at once.
+    SCHEDULER_LOCK_POLL_SECONDS = _env_int("ENGAGE_SCHEDULER_LOCK_POLL_SECONDS", 15)
+    SCHEDULER_MISFIRE_GRACE_SECONDS = _env_int("ENGAGE_SCHEDULER_MISFIRE_GRACE_SECONDS", 3600)
+    SCHEDULER_THREADS = _env_int("ENGAGE_SCHEDULER_THREADS", 4)
+    SCHEDULER_KEEP_RUNS_DAYS = _env_int("ENGAGE_SCHEDULER_KEEP_RUNS_DAYS", 30)
+
     # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
     # Failed follow-up tries allowed per code and per client, in tiers (a slowing back-off,
     # not a lock), and signed-out anonymous submissions per client. Counted in the

@@ -60,6 +60,8 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "organisation.edit_staff_group": ("/admin/staff-groups/1", "GET", ADMIN_ONLY),
     "audit.events": ("/admin/audit", "GET", ADMIN_ONLY),
     "mail.health": ("/admin/mail", "GET", ADMIN_ONLY),
+    "scheduler.overview": ("/admin/jobs", "GET", ADMIN_ONLY),
+    "responses.unrouted_escalations": ("/admin/escalations", "GET", ADMIN_ONLY),
     "submissions.similar_ideas": ("/speak-up/similar", "POST", SIGNED_IN),
     "submissions.mine": ("/submissions/mine", "GET", SIGNED_IN),
     "submissions.ideas": ("/ideas", "GET", SIGNED_IN),

@@ -18,11 +18,14 @@ from engage.timeutil import utcnow
 def register_commands(app: Flask) -> None:
     from engage.cli.seed_demo import seed_demo
     from engage.cli.snapshots import snapshots
+    from engage.scheduler.cli import jobs, scheduler
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(snapshots)
     app.cli.add_command(create_admin)
     app.cli.add_command(escalate)
+    app.cli.add_command(scheduler)
+    app.cli.add_command(jobs)
 
 
 @click.command("escalate")

@@ -12,7 +12,7 @@ from wtforms import Field
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.pagination import page_number
-from engage.responses.escalation import running_clock
+from engage.responses.escalation import escalations_for, running_clock
 from engage.submissions import access, queries, services, social, themes
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
 from engage.submissions.views import bp
@@ -44,6 +44,7 @@ def inbox() -> ResponseReturnValue:
         older_than_days=valid(form.older_than_days),
         kind=valid(form.kind) or None,
         newest_first=form.sort.data == "newest",
+        escalated=valid(form.escalated) == "yes",
     )
     result = queries.inbox(current_user, filters, _page())
     today = utcnow().date()
@@ -53,6 +54,7 @@ def inbox() -> ResponseReturnValue:
         result=result,
         counts=counts,
         clock_of=lambda submission: running_clock(submission, today),
+        escalations=escalations_for([s.id for s in result.items]),
         title="Inbox",
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
@@ -31,6 +31,7 @@ class InboxFilter:
     older_than_days: int | None = None
     kind: str | None = None
     newest_first: bool = False
+    escalated: bool = False  # only items passed up the line (to anyone)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,19 @@ def inbox(actor: User, filters: InboxFilter, page: int = 1) -> Page[Submission]:
     if filters.older_than_days:
         cutoff = utcnow().date() - timedelta(days=filters.older_than_days)
         conditions.append(Submission.submitted_on <= cutoff)
+    if filters.escalated:
+        conditions.append(_escalated())
     direction = Submission.submitted_on.desc() if filters.newest_first else Submission.submitted_on
     return paginate(Submission, and_(*conditions), [direction, Submission.reference], page)
+
+
+def _escalated() -> ColumnElement[bool]:
+    from engage.responses.models import Escalation, EscalationStatus
+
+    return exists().where(
+        Escalation.submission_id == Submission.id,
+        Escalation.status == EscalationStatus.SENT.value,
+    )
 
 
 def inbox_counts(actor: User) -> InboxCounts:

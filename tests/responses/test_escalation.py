@@ -58,6 +58,7 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
 
 
 def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
+    make_user(Role.GUARDIAN)
     idea = make_submission(make_user(), kind=Kind.IDEA)
     _backdate(idea)
     with app.test_request_context():
@@ -68,6 +69,7 @@ def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
 def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_session: object) -> None:
     ward = make_unit()
     make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    make_user(Role.GUARDIAN)
     concern = make_submission(
         make_user(unit=ward), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL
     )
@@ -78,7 +80,9 @@ def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_sessio
 
 
 def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = make_submission(make_user(unit=ward))
     idea.submitted_on = SUBMITTED
     idea.acknowledged_on = SUBMITTED + timedelta(days=1)
     idea.status = "acknowledged"
@@ -90,7 +94,9 @@ def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: objec
 
 
 def test_the_escalate_command(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = make_submission(make_user(unit=ward))
     _backdate(idea)
     result = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert result.exit_code == 0, result.output
