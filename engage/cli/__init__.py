@@ -32,13 +32,17 @@ def register_commands(app: Flask) -> None:
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this date.")
 @with_appcontext
 def escalate(on: datetime | None) -> None:
-    """Pass overdue ideas and concerns up the line (safe to run more than once a day)."""
-    from engage.responses.escalation import run_escalations
+    """Pass overdue ideas and concerns up the line (safe to run more than once a day; the
+    scheduler runs it every day at 06:00 as the job responses.escalate)."""
+    from engage.responses.escalation import escalate_overdue
 
     today = on.date() if on else utcnow().date()
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        count = run_escalations(today)
-    click.echo(f"{count} escalations on {today}.")
+        counts = escalate_overdue(today)
+    click.echo(f"{counts['escalated']} escalations on {today}.")
+    waiting = counts["unrouted"] + counts["still_unrouted"]
+    if waiting:
+        click.echo(f"{waiting} could not be escalated: no one to tell (see /admin/escalations).")
 
 
 @click.command("create-admin")

@@ -14,6 +14,14 @@ from engage.scheduler.registry import LONDON, discover_jobs
 from engage.scheduler.services import job_statuses
 
 
+def _prepare_process() -> None:
+    """Logging to stderr, and (on SQLite) transactions that wait for the write lock."""
+    from engage.sqlite import begin_immediately
+
+    begin_immediately()
+    _log_to_stderr()
+
+
 def _log_to_stderr() -> None:
     logging.basicConfig(
         stream=sys.stderr,
@@ -29,7 +37,7 @@ def scheduler() -> None:
     """Run the scheduled jobs (one active scheduler per database; others wait to take over)."""
     from engage.scheduler.process import SchedulerProcess
 
-    _log_to_stderr()
+    _prepare_process()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     SchedulerProcess(app, discover_jobs()).serve()
 
@@ -52,7 +60,7 @@ def run_due_command(as_of: datetime | None) -> None:
     and beside a running scheduler: the work is claimed, so it is done once."""
     from engage.scheduler.runner import london, run_due
 
-    _log_to_stderr()
+    _prepare_process()
     moment = london(as_of) if as_of is not None else datetime.now(LONDON)
     runs = run_due(moment)
     for run in runs:

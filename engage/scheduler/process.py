@@ -64,9 +64,13 @@ class SchedulerProcess:
         log.info("scheduler stopped")
 
     def _run_until_stopped(self) -> None:
+        threads = self.app.config["SCHEDULER_THREADS"]
+        if self.app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            threads = 1  # SQLite writes one transaction at a time: jobs take turns
         scheduler = BlockingScheduler(
             timezone=LONDON,
-            executors={"default": ThreadPoolExecutor(self.app.config["SCHEDULER_THREADS"])},
+            # The lock check has a thread of its own, so long jobs cannot hold it up.
+            executors={"default": ThreadPoolExecutor(threads), "watch": ThreadPoolExecutor(1)},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -79,6 +83,7 @@ class SchedulerProcess:
             self._check_lock,
             IntervalTrigger(seconds=self.app.config["SCHEDULER_LOCK_POLL_SECONDS"]),
             id="scheduler.lock-check",
+            executor="watch",
         )
         self._catch_up(scheduler)
         self.scheduler = scheduler
