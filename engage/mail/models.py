@@ -42,7 +42,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     message_id: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

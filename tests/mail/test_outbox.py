@@ -143,3 +143,38 @@ def test_only_administrators_see_undelivered_mail(
 ) -> None:
     assert staff_client.get("/admin/mail").status_code == 403
     assert client.get("/admin/mail").status_code in (302, 401)
+
+
+def test_a_status_change_is_saved_while_smtp_is_down_and_its_mail_follows_once(
+    app: Flask, client: FlaskClient, smtp_inbox: Inbox
+) -> None:
+    from engage.accounts.models import Role
+    from engage.submissions.models import Kind, Status, Submission
+    from tests.factories.accounts import sign_in
+    from tests.factories.organisation import make_unit
+    from tests.factories.submissions import make_submission
+
+    ward = make_unit()
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    raiser = make_user(unit=ward, email="raiser.down@test.nhs.uk")
+    concern = make_submission(raiser, kind=Kind.CONCERN)
+    sign_in(client, leader)
+    working_port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = free_port()
+    try:
+        response = client.post(
+            f"/submissions/{concern.id}/status", data={"status": "acknowledged", "note": ""}
+        )
+        assert response.status_code == 302
+        assert smtp_inbox.deliver()["retrying"] == 1
+    finally:
+        app.config["SMTP_PORT"] = working_port
+    db.session.expire_all()
+    saved = db.session.get(Submission, concern.id)
+    assert saved is not None and saved.status_enum is Status.ACKNOWLEDGED
+    assert smtp_inbox.messages == []
+    later = utcnow() + timedelta(minutes=2)
+    assert smtp_inbox.deliver(later)["sent"] == 1
+    assert smtp_inbox.deliver(later + timedelta(minutes=10))["sent"] == 0
+    [mail] = smtp_inbox.to(raiser.email)
+    assert concern.reference in mail["Subject"]
