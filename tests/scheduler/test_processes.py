@@ -12,8 +12,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from engage.accounts.models import Role
 from engage.extensions import db
@@ -148,3 +150,50 @@ def test_one_scheduler_is_active_and_another_takes_over_when_it_dies(
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def test_a_scheduler_that_loses_its_database_session_stands_down_then_takes_the_lock_again(
+    empty_app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("an flock cannot be lost while its process lives")
+    with empty_app.app_context():
+        upgrade()
+        db.session.remove()
+    log = tmp_path / "scheduler.log"
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            _flask("scheduler"),
+            cwd=PROJECT,
+            env=_environment(empty_app),
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        _wait_for(log, "this scheduler is active", 60)
+        with empty_app.app_context():
+            # What a database restart or a network cut does to the lock's session.
+            ended = (
+                db.session.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = 'engage-scheduler' "
+                        "AND datname = current_database()"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            db.session.remove()
+        assert ended == [True]
+        _wait_for(log, "the scheduler lock was lost", 30)
+        deadline = time.monotonic() + 30
+        while log.read_text(encoding="utf-8").count("this scheduler is active") < 2:
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
