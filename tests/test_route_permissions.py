@@ -60,6 +60,7 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "organisation.edit_staff_group": ("/admin/staff-groups/1", "GET", ADMIN_ONLY),
     "audit.events": ("/admin/audit", "GET", ADMIN_ONLY),
     "mail.health": ("/admin/mail", "GET", ADMIN_ONLY),
+    "mail.retry": ("/admin/mail/1/retry", "POST", ADMIN_ONLY),
     "scheduler.overview": ("/admin/jobs", "GET", ADMIN_ONLY),
     "responses.unrouted_escalations": ("/admin/escalations", "GET", ADMIN_ONLY),
     "submissions.similar_ideas": ("/speak-up/similar", "POST", SIGNED_IN),

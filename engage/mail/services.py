@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from engage.accounts.models import Role, User
-from engage.errors import PermissionDenied
-from engage.extensions import db
+from engage.audit.services import record
+from engage.errors import NotFound, PermissionDenied
+from engage.extensions import db, get_by_id
 from engage.mail.models import MailStatus, OutboxMessage
 from engage.timeutil import utcnow
 
@@ -97,3 +98,19 @@ def mail_health(actor: User, limit: int = 100) -> MailHealth:
         .limit(limit)
     )
     return MailHealth(counts=counts, failed=list(failed))
+
+
+def retry_failed(actor: User, message_id: int) -> OutboxMessage:
+    """Give a message that was given up a fresh set of attempts (once the SMTP settings or the
+    address are put right). It keeps its Message-ID."""
+    if actor.role_enum is not Role.ADMIN:
+        raise PermissionDenied("Only administrators can send undelivered mail again.")
+    message = get_by_id(OutboxMessage, message_id)
+    if message is None or message.status_enum is not MailStatus.FAILED:
+        raise NotFound("There is no undelivered message with that number.")
+    message.status = MailStatus.PENDING.value
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    record(actor, "mail.retried", message, f"Undelivered message {message.id} queued again")
+    db.session.commit()
+    return message

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -36,3 +36,11 @@ def outbox() -> ResponseReturnValue:
 def health() -> ResponseReturnValue:
     report = services.mail_health(current_user)
     return render_template("mail/health.html", report=report, title="Outgoing mail")
+
+
+@bp.route("/admin/mail/<id:message_id>/retry", methods=["POST"])
+@login_required
+def retry(message_id: int) -> ResponseReturnValue:
+    message = services.retry_failed(current_user, message_id)
+    flash(f"Message {message.id} will be sent again within a minute.", "success")
+    return redirect(url_for("mail.health"))

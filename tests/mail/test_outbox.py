@@ -83,6 +83,7 @@ def test_a_request_completes_while_smtp_is_down_and_the_mail_arrives_once_it_is_
 def test_back_off_doubles_and_a_message_fails_for_good_after_the_limit(
     app: Flask, admin_client: FlaskClient, smtp_inbox: Inbox
 ) -> None:
+    working_port = app.config["SMTP_PORT"]
     app.config["SMTP_PORT"] = free_port()
     with app.test_request_context():
         send_mail("unlucky@test.nhs.uk", "Reset your engage password", "Body")
@@ -106,6 +107,15 @@ def test_back_off_doubles_and_a_message_fails_for_good_after_the_limit(
     page = admin_client.get("/admin/mail").get_data(as_text=True)
     assert "Reset your engage password" in page and "unlucky@test.nhs.uk" in page
     assert "ConnectionRefusedError" in page
+
+    # Once SMTP works again, an administrator sends it again: it arrives, once.
+    app.config["SMTP_PORT"] = working_port
+    assert admin_client.post(f"/admin/mail/{row.id}/retry").status_code == 302
+    assert admin_client.post(f"/admin/mail/{row.id}/retry").status_code == 404, "not twice"
+    assert smtp_inbox.deliver()["sent"] == 1
+    [mail] = smtp_inbox.to("unlucky@test.nhs.uk")
+    assert mail["Message-ID"] == row.message_id
+    assert "unlucky@test.nhs.uk" not in admin_client.get("/admin/mail").get_data(as_text=True)
 
 
 def test_a_claim_whose_sender_died_is_sent_after_its_lease_with_the_same_message_id(
