@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
 from engage.extensions import db
+from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.organisation.models import Directorate, Unit
 from engage.responses.clocks import (
@@ -280,22 +281,25 @@ def unrouted_reason(escalation: Escalation, directorate_name: str | None) -> str
 
 
 def _tell_administrators(escalations: list[Escalation]) -> None:
-    """One message per administrator per run: references only, which identify nobody."""
+    """One message per administrator per run, with no content: open items by reference,
+    confidential and anonymous ones not named at all (the admin page lists them)."""
     admins = db.session.scalars(
         select(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
     )
     link = external_url("responses.unrouted_escalations")
-    lines = "\n".join(
-        f"- {e.submission.reference}: {e.level_label} ({e.clock} overdue since {e.due_on})"
-        for e in escalations
-    )
+    lines = []
+    for e in escalations:
+        named, _link = mail_reference(e.submission, "responses.unrouted_escalations")
+        item = "An idea" if e.submission.kind_enum is Kind.IDEA else "A concern"
+        lines.append(f"- {item}{named}: for {e.level_label}, {e.clock} overdue since {e.due_on}")
+    listed = "\n".join(lines)
     count = len(escalations)
     for admin in admins:
         send_mail(
             admin.email,
             f"{count} overdue {'item' if count == 1 else 'items'} could not be escalated",
             "These overdue items have no one to be escalated to, so no one has been told:\n\n"
-            f"{lines}\n\nAdd a directorate lead or a guardian; engage tries again every "
+            f"{listed}\n\nAdd a directorate lead or a guardian; engage tries again every "
             f"morning. The list is kept at:\n{link}\n",
         )
 

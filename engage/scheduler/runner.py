@@ -130,7 +130,20 @@ def describe_due(run: DueRun) -> str:
     )
 
 
-def run_job(job: ScheduledJob, scheduled_for: datetime) -> JobRun:
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did, read back from its record: plain values, which stay readable after a
+    job closes the session (the ORM row would not)."""
+
+    job_name: str
+    scheduled_for: datetime
+    outcome: str
+    counts: dict[str, int]
+    error: str | None
+    finished_at: datetime | None
+
+
+def run_job(job: ScheduledJob, scheduled_for: datetime) -> RunSummary:
     """Run one job for one moment, recording its start, end, outcome and counts. A failure is
     recorded and logged, never raised: one job's failure must not stop the others."""
     scheduled_for = london(scheduled_for)
@@ -165,7 +178,14 @@ def run_job(job: ScheduledJob, scheduled_for: datetime) -> JobRun:
         )
     recorded = db.session.get(JobRun, run_id, populate_existing=True)
     assert recorded is not None
-    return recorded
+    return RunSummary(
+        job_name=recorded.job_name,
+        scheduled_for=recorded.scheduled_for,
+        outcome=recorded.outcome,
+        counts=dict(recorded.counts),
+        error=recorded.error,
+        finished_at=recorded.finished_at,
+    )
 
 
 def _finish(run_id: int, outcome: RunOutcome, counts: dict[str, int], error: str | None) -> None:
@@ -178,7 +198,7 @@ def _finish(run_id: int, outcome: RunOutcome, counts: dict[str, int], error: str
     db.session.commit()
 
 
-def run_due(as_of: datetime, jobs: Sequence[ScheduledJob] | None = None) -> list[JobRun]:
+def run_due(as_of: datetime, jobs: Sequence[ScheduledJob] | None = None) -> list[RunSummary]:
     """Every job due at `as_of`, then the mail sender, so that what the jobs wrote to the
     outbox goes out before the command ends."""
     from engage.mail.jobs import SENDER_JOB_NAME

@@ -167,3 +167,19 @@ def test_concerns_go_to_the_guardian_in_the_same_run_when_long_overdue(
     assert ("guardian", (guardian.id,)) in levels
     db.session.expire_all()
     assert db.session.get(Submission, concern.id).guardian_escalated_on == date(2027, 1, 8)  # type: ignore[union-attr]
+
+
+def test_the_admins_mail_about_no_one_to_tell_does_not_name_an_anonymous_concern(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    from engage.submissions.models import SpeakUpMode
+
+    admin = make_user(Role.ADMIN, email="admin.anon@test.nhs.uk")
+    concern = _overdue(make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.ANONYMOUS))
+    with app.test_request_context():
+        assert escalate_overdue(date(2027, 2, 1))["unrouted"] == 1  # no guardian
+    smtp_inbox.deliver()
+    [mail] = smtp_inbox.to(admin.email)
+    text = f"{mail['Subject']}\n{mail.get_content()}"
+    assert "A concern: for the Freedom to Speak Up guardian" in text
+    assert concern.reference not in text and str(concern.id) not in text

@@ -87,7 +87,7 @@ def test_two_run_dues_at_once_deliver_each_message_once_and_a_third_sends_nothin
 
     subjects = Counter((message["To"], message["Subject"]) for message in smtp_inbox.messages)
     expected = {
-        (lead, f"Overdue: {reference} has not been acknowledged in time")
+        (lead, f"Overdue: an idea ({reference}) has not been acknowledged in time")
         for lead in leads
         for reference in references
     } | {("forgetful@test.nhs.uk", "Reset your engage password")}
