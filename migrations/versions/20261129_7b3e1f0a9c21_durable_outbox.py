@@ -1,7 +1,7 @@
 """durable outbox
 
 Revision ID: 7b3e1f0a9c21
-Revises: e5b7c3a1d902
+Revises: 8a1908f77287
 Create Date: 2026-11-29 00:00:00.000000
 
 Every email becomes a row that a sender claims and delivers: status, attempts, the next
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7b3e1f0a9c21"
-down_revision = "e5b7c3a1d902"
+down_revision = "8a1908f77287"
 branch_labels = None
 depends_on = None
 
