@@ -35,8 +35,13 @@ run: install
 	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage db upgrade
 	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage seed-demo --if-empty
 	@echo "engage is at http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
-	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development exec $(BIN)/gunicorn \
-	  --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 "engage:create_app()"
+	@echo "The scheduler runs beside it (its log lines start with a date); Ctrl-C stops both."
+	# The scheduler is a process of its own (never inside gunicorn's workers); the trap stops
+	# it cleanly (SIGTERM) however the web server ends.
+	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development sh -c '\
+	  $(BIN)/flask --app engage scheduler & scheduler=$$!; \
+	  trap "kill -TERM $$scheduler 2>/dev/null; wait $$scheduler" EXIT INT TERM; \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 "engage:create_app()"'
 
 lint: install
 	$(BIN)/ruff check .

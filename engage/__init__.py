@@ -119,11 +119,13 @@ def _register_blueprints(app: Flask) -> None:
     from engage.organisation.views import bp as organisation
     from engage.pages.views import bp as pages
     from engage.responses.views import bp as responses
+    from engage.scheduler import views as _scheduler_views  # noqa: F401  (registers the routes)
+    from engage.scheduler.blueprint import bp as scheduler
     from engage.submissions.anonymous_views import bp as anonymous
     from engage.submissions.views import bp as submissions
 
     blueprints = (pages, accounts, admin_users, organisation, audit, mail, metrics)
-    for blueprint in (*blueprints, submissions, anonymous, responses, guardian):
+    for blueprint in (*blueprints, submissions, anonymous, responses, guardian, scheduler):
         app.register_blueprint(blueprint)
 
 

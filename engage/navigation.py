@@ -31,6 +31,7 @@ NAVIGATION = (
     NavItem("Structure", "organisation.structure", (Role.ADMIN,)),
     NavItem("Import", "admin_users.import_csv", (Role.ADMIN,)),
     NavItem("Audit log", "audit.events", (Role.ADMIN,)),
+    NavItem("Jobs", "scheduler.overview", (Role.ADMIN,)),
 )
 
 

@@ -23,6 +23,8 @@ from wtforms.fields.core import UnboundField
 from engage.accounts.models import Role, User
 from engage.accounts.passwords import make_reset_token
 from engage.extensions import db
+from engage.mail.models import MailStatus
+from engage.mail.services import send_mail
 from engage.responses import services as responses
 from engage.responses.models import Outcome
 from engage.submissions import social
@@ -95,6 +97,8 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             reporter_id=bystander.id, comment_id=comment.id, reason="Rude", created_at=utcnow()
         )
         db.session.add(report)
+        undelivered = send_mail(bystander.email, "Given up", "Body")
+        undelivered.status = MailStatus.FAILED.value
         db.session.commit()
         token = make_reset_token(app.config["SECRET_KEY"], bystander.id, bystander.password_hash)
         case = make_case(utcnow().date(), mode="confidential", person="Someone", unit=unit)
@@ -111,6 +115,7 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             "theme_id": [theme().id],
             "comment_id": [comment.id],
             "report_id": [report.id],
+            "message_id": [undelivered.id],
             "kind": ["unit", "directorate"],
             "scope_id": [unit.id, unit.directorate_id],
             "token": [token, "x" * 5000, "../../etc/passwd", "\u202e%00"],

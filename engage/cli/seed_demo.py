@@ -233,6 +233,10 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
     weights = list(GROUP_WEIGHTS.values())
     used_emails: set[str] = set()
     count = len(demo_people)
+    # Each directorate's first unit provides its directorate lead, so that overdue items in
+    # the demo are escalated to someone (and the demo shows escalation working).
+    first_units = {id(unit.directorate): unit for unit in reversed(units)}
+    directorate_leads = {id(unit) for unit in first_units.values()}
     for unit in units:
         # Staff accounts exist for everyone in the headcount; they set a password when they
         # first use engage, so no password hash is stored for them.
@@ -250,6 +254,9 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             )
             if is_leader:
                 user.scopes = [LeaderScope(unit=unit)]
+            if index == 1 and id(unit) in directorate_leads:
+                user.role = Role.LEADER.value
+                user.scopes = [LeaderScope(directorate=unit.directorate)]
             db.session.add(user)
             count += 1
     return {"units": len(units), "users": count}

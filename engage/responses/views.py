@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from engage.errors import ValidationFailed
 from engage.forms import int_or_none, options, show_service_error
-from engage.responses import actions, services
+from engage.responses import actions, escalation, services
 from engage.responses.forms import OUTCOME_HINTS, ActionForm, DecisionForm, PublicationForm
 from engage.responses.models import ActionStatus, Outcome
 from engage.submissions.models import SpeakUpMode
@@ -184,3 +184,11 @@ def publish(submission_id: int) -> ResponseReturnValue:
 
 
 from engage.responses import board_views  # noqa: E402,F401  (routes on this blueprint)
+
+
+@bp.route("/admin/escalations")
+def unrouted_escalations() -> ResponseReturnValue:
+    rows = escalation.unrouted_escalations(current_user)
+    return render_template(
+        "responses/unrouted_escalations.html", rows=rows, title="Escalations that reached no one"
+    )

@@ -193,6 +193,11 @@ class InboxFilterForm(FlaskForm):
     )
     theme_id = SelectField("Theme", coerce=int_or_none, default=None)
     unit_id = SelectField("Unit", coerce=int_or_none, default=None)
+    escalated = SelectField(
+        "Escalated",
+        choices=options([("", "Escalated or not"), ("yes", "Escalated only")]),
+        default="",
+    )
     older_than_days = IntegerField(
         "Raised at least this many days ago",
         validators=[

@@ -13,7 +13,7 @@ from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.guardian.inbox import inbox_breakdown
 from engage.pagination import page_number
-from engage.responses.escalation import running_clock
+from engage.responses.escalation import escalations_for, running_clock
 from engage.submissions import access, queries, services, social, themes
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
 from engage.submissions.views import bp
@@ -47,6 +47,7 @@ def inbox() -> ResponseReturnValue:
         newest_first=form.sort.data == "newest",
         date_from=valid(form.date_from),
         date_to=valid(form.date_to),
+        escalated=valid(form.escalated) == "yes",
     )
     result = queries.inbox(current_user, filters, _page())
     today = utcnow().date()
@@ -57,6 +58,7 @@ def inbox() -> ResponseReturnValue:
         counts=counts,
         breakdown=inbox_breakdown(current_user, filters),
         clock_of=lambda submission: running_clock(submission, today),
+        escalations=escalations_for([s.id for s in result.items]),
         title="Inbox",
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
@@ -33,6 +33,7 @@ class InboxFilter:
     newest_first: bool = False
     date_from: date | None = None
     date_to: date | None = None
+    escalated: bool = False  # only items passed up the line (to anyone)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def inbox_conditions(actor: User, filters: InboxFilter) -> ColumnElement[bool]:
         conditions.append(Submission.submitted_on >= filters.date_from)
     if filters.date_to:
         conditions.append(Submission.submitted_on <= filters.date_to)
+    if filters.escalated:
+        conditions.append(_escalated())
     return and_(*conditions)
 
 
@@ -78,6 +81,15 @@ def inbox_order(filters: InboxFilter) -> list[Any]:
 
 def inbox(actor: User, filters: InboxFilter, page: int = 1) -> Page[Submission]:
     return paginate(Submission, inbox_conditions(actor, filters), inbox_order(filters), page)
+
+
+def _escalated() -> ColumnElement[bool]:
+    from engage.responses.models import Escalation, EscalationStatus
+
+    return exists().where(
+        Escalation.submission_id == Submission.id,
+        Escalation.status == EscalationStatus.SENT.value,
+    )
 
 
 def inbox_counts(actor: User) -> InboxCounts:

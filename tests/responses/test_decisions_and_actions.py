@@ -53,6 +53,7 @@ def test_a_decision_is_told_to_the_submitter_and_audited(
     _decide(client, idea)
     decided = db.session.get(Submission, idea.id)
     assert decided is not None and decided.status_enum is Status.DECISION_MADE
+    smtp_inbox.deliver()
     [mail] = smtp_inbox.to(raiser.email)
     assert "bladder" not in mail.get_content().lower()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.made"))

@@ -45,6 +45,7 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
         assert run_escalations(date(2026, 12, 30)) == 0, "running twice does nothing more"
         assert run_escalations(date(2027, 1, 8)) == 1
     assert _escalations() == [("acknowledge", "directorate"), ("acknowledge", "guardian")]
+    smtp_inbox.deliver()
     [to_lead] = smtp_inbox.to(lead.email)
     [to_guardian] = smtp_inbox.to("guardian@test.nhs.uk")
     for mail in (to_lead, to_guardian):
@@ -57,6 +58,7 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
 
 
 def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
+    make_user(Role.GUARDIAN)
     idea = make_submission(make_user(), kind=Kind.IDEA)
     _backdate(idea)
     with app.test_request_context():
@@ -67,6 +69,7 @@ def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
 def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_session: object) -> None:
     ward = make_unit()
     make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    make_user(Role.GUARDIAN)
     concern = make_submission(
         make_user(unit=ward), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL
     )
@@ -77,7 +80,9 @@ def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_sessio
 
 
 def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = make_submission(make_user(unit=ward))
     idea.submitted_on = SUBMITTED
     idea.acknowledged_on = SUBMITTED + timedelta(days=1)
     idea.status = "acknowledged"
@@ -89,7 +94,9 @@ def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: objec
 
 
 def test_the_escalate_command(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = make_submission(make_user(unit=ward))
     _backdate(idea)
     result = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert result.exit_code == 0, result.output

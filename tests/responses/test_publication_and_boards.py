@@ -60,8 +60,10 @@ def test_publication_reaches_the_boards_and_tells_submitter_and_supporters(
         Support(submission_id=idea.id, user_id=supporter.id, created_on=idea.submitted_on)
     )
     db.session.commit()
+    smtp_inbox.deliver()
     smtp_inbox.messages.clear()
     _publish(client, idea)
+    smtp_inbox.deliver()
     for address in ("raiser@test.nhs.uk", "supporter@test.nhs.uk"):
         [mail] = smtp_inbox.to(address)
         assert "hot food" not in mail.get_content().lower()

@@ -88,6 +88,7 @@ def test_update_emails_about_confidential_items_carry_no_reference(
     sign_in(client, leader)
     for item in (confidential, open_idea):
         client.post(f"/submissions/{item.id}/messages", data={"body": "A reply"})
+    smtp_inbox.deliver()
     about_confidential, about_open = smtp_inbox.to("raiser@test.nhs.uk")
     text = f"{about_confidential['Subject']}\n{about_confidential.get_content()}"
     assert not _mentions(text, confidential)
@@ -110,6 +111,7 @@ def test_overdue_emails_about_anonymous_and_confidential_items_carry_no_referenc
     db.session.commit()
     with app.test_request_context():
         assert run_escalations(date(2027, 2, 1)) == 2
+    smtp_inbox.deliver()
     mails = smtp_inbox.to("guardian@test.nhs.uk")
     assert len(mails) == 2
     for mail in mails:

@@ -90,6 +90,7 @@ def test_status_changes_are_recorded_and_the_submitter_is_emailed_without_conten
         f"/submissions/{concern.id}/status", data={"status": "acknowledged", "note": ""}
     )
     assert response.status_code == 302
+    smtp_inbox.deliver()
     [mail] = smtp_inbox.to("raiser@test.nhs.uk")
     assert concern.reference in mail["Subject"]
     body = mail.get_content()
