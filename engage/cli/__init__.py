@@ -31,8 +31,7 @@ def escalate(on: datetime | None) -> None:
     from engage.responses.escalation import run_escalations
 
     today = on.date() if on else utcnow().date()
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        count = run_escalations(today)
+    count = run_escalations(today)  # links in its mail come from ENGAGE_BASE_URL (engage.links)
     click.echo(f"{count} escalations on {today}.")
 
 

@@ -12,11 +12,9 @@ from wtforms import Field
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.pagination import page_number
-from engage.responses.escalation import running_clock
 from engage.submissions import access, queries, services, social, themes
+from engage.submissions.blueprint import bp
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
-from engage.submissions.views import bp
-from engage.timeutil import utcnow
 
 
 def _page() -> int:
@@ -46,13 +44,11 @@ def inbox() -> ResponseReturnValue:
         newest_first=form.sort.data == "newest",
     )
     result = queries.inbox(current_user, filters, _page())
-    today = utcnow().date()
     return render_template(
         "submissions/inbox.html",
         form=form,
         result=result,
         counts=counts,
-        clock_of=lambda submission: running_clock(submission, today),
         title="Inbox",
     )
 
