@@ -30,6 +30,7 @@ from tests.factories.demo import DEMO_GROUP, DemoTrust, demo_file
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder, present and future, is a browser test. Under pytest-xdist
     (`--dist loadgroup`) they all run in one worker, with the other users of the demo trust,

@@ -25,6 +25,7 @@ from tests.factories.databases import new_database, rolled_back
 DEMO_GROUP = "demo-trust"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"demo_trust", "demo_sqlite"} & set(getattr(item, "fixturenames", ())):
