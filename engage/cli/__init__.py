@@ -40,8 +40,7 @@ def escalate(on: datetime | None) -> None:
     from engage.responses.escalation import escalate_overdue
 
     today = on.date() if on else utcnow().date()
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        counts = escalate_overdue(today)
+    counts = escalate_overdue(today)  # links in its mail come from ENGAGE_BASE_URL
     click.echo(f"{counts['escalated']} escalations on {today}.")
     waiting = counts["unrouted"] + counts["still_unrouted"]
     if waiting:

@@ -16,17 +16,14 @@ from engage.errors import ValidationFailed
 from engage.extensions import db
 from engage.guardian.access import get_case
 from engage.guardian.models import REASON_MAX, GuardianCase, IdentityReveal
+from engage.submissions.access import (
+    HIDDEN_FROM_GUARDIAN,
+    reveal_for_this_response,
+    submitter_name_for,
+)
 from engage.timeutil import utcnow
 
-HIDDEN = "Confidential: hidden until you reveal it on the case record, with a reason"
-_REVEALED = "ftsu_revealed_submissions"
-
-
-def guardian_view_of_submitter(name: str, submission_id: int) -> str:
-    """What the guardian sees of a confidential submitter (see submitter_name_for)."""
-    if submission_id in g.get(_REVEALED, set()):
-        return f"{name} (confidential: do not share without consent)"
-    return HIDDEN
+HIDDEN = HIDDEN_FROM_GUARDIAN
 
 
 def reveal_identity(actor: User, case_id: int, reason: str) -> GuardianCase:
@@ -52,7 +49,7 @@ def reveal_identity(actor: User, case_id: int, reason: str) -> GuardianCase:
     )
     db.session.commit()
     if case.submission_id is not None:
-        g.setdefault(_REVEALED, set()).add(case.submission_id)
+        reveal_for_this_response(case.submission_id)
     g.ftsu_revealed_case = case.id
     return case
 
@@ -70,9 +67,6 @@ def person_on_case(actor: User, case: GuardianCase) -> str:
     if case.mode == "anonymous":
         return "Anonymous"
     if case.submission is not None:
-        # Imported here: submissions.access asks this module about guardians, in turn.
-        from engage.submissions.access import submitter_name_for
-
         return submitter_name_for(actor, case.submission)
     if not case.person:
         return "Not recorded"

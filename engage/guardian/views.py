@@ -12,7 +12,7 @@ from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.guardian import identity, services
 from engage.guardian.access import get_case, require_guardian
-from engage.guardian.blueprint import bp as bp
+from engage.guardian.blueprint import bp
 from engage.guardian.feedback import QUESTIONS
 from engage.guardian.forms import (
     AnswersForm,
@@ -235,6 +235,3 @@ def record_answers(case_id: int) -> ResponseReturnValue:
 
 def today() -> date:
     return utcnow().date()
-
-
-from engage.guardian import views_reports  # noqa: E402,F401  (routes on this blueprint)

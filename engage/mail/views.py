@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from engage.mail import services
-
-bp = Blueprint("mail", __name__)
+from engage.mail.blueprint import bp
 
 # A request relayed by a proxy on the same machine also comes from the loopback address, so
 # one that carries forwarding headers is not taken to be local.

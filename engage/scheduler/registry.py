@@ -22,10 +22,12 @@ process (scheduler, `run-due`, `jobs list`) agrees on when a job was due. Mail g
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -46,10 +48,10 @@ class ScheduledJob:
 def discover_jobs() -> list[ScheduledJob]:
     """Every domain's `JOBS`, found by looking for `engage.<domain>.jobs` modules, so a new
     domain's jobs are scheduled without a list to keep in step."""
-    import engage
-
     jobs: list[ScheduledJob] = []
-    for module in sorted(pkgutil.iter_modules(engage.__path__), key=lambda m: m.name):
+    # The engage package's folder, found without importing engage (which imports this module).
+    engage_folder = str(Path(__file__).resolve().parent.parent)
+    for module in sorted(pkgutil.iter_modules([engage_folder]), key=lambda m: m.name):
         if not module.ispkg:
             continue
         name = f"engage.{module.name}.jobs"

@@ -13,11 +13,9 @@ from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.guardian.inbox import inbox_breakdown
 from engage.pagination import page_number
-from engage.responses.escalation import escalations_for, running_clock
 from engage.submissions import access, queries, services, social, themes
+from engage.submissions.blueprint import bp
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
-from engage.submissions.views import bp
-from engage.timeutil import utcnow
 
 
 def _page() -> int:
@@ -50,15 +48,12 @@ def inbox() -> ResponseReturnValue:
         escalated=valid(form.escalated) == "yes",
     )
     result = queries.inbox(current_user, filters, _page())
-    today = utcnow().date()
     return render_template(
         "submissions/inbox.html",
         form=form,
         result=result,
         counts=counts,
         breakdown=inbox_breakdown(current_user, filters),
-        clock_of=lambda submission: running_clock(submission, today),
-        escalations=escalations_for([s.id for s in result.items]),
         title="Inbox",
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -93,16 +94,27 @@ def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: objec
     assert _escalations() == [("decide", "directorate")]
 
 
-def test_the_escalate_command(app: Flask, db_session: object) -> None:
+def test_the_escalate_command(
+    app: Flask, db_session: object, smtp_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command runs with no request at all, as the scheduler will: the link in the mail
+    comes from ENGAGE_BASE_URL."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://engage.trust.example/app")
     ward = make_unit()
-    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,), email="lead@test.nhs.uk")
     idea = make_submission(make_user(unit=ward))
     _backdate(idea)
     result = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert result.exit_code == 0, result.output
     assert "1 escalations on 2027-01-08" in result.output
+    smtp_inbox.deliver()
+    [mail] = smtp_inbox.to(lead.email)
+    link = f"https://engage.trust.example/app/submissions/{idea.id}"
+    assert link in mail.get_content().split()
     again = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert "0 escalations" in again.output
+    smtp_inbox.deliver()
+    assert len(smtp_inbox.to(lead.email)) == 1
 
 
 def test_overdue_items_are_flagged_in_the_inbox(app: Flask, db_session: object) -> None:

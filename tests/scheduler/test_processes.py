@@ -152,11 +152,10 @@ def test_one_scheduler_is_active_and_another_takes_over_when_it_dies(
                 process.wait(timeout=10)
 
 
+@pytest.mark.postgres_only(reason="on SQLite an flock cannot be lost while its process lives")
 def test_a_scheduler_that_loses_its_database_session_stands_down_then_takes_the_lock_again(
-    empty_app: Flask, database_url: str, tmp_path: Path
+    empty_app: Flask, tmp_path: Path
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("an flock cannot be lost while its process lives")
     with empty_app.app_context():
         upgrade()
         db.session.remove()
