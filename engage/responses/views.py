@@ -195,3 +195,11 @@ def publish(submission_id: int) -> ResponseReturnValue:
         protected=protected,
         title="Publish the outcome",
     )
+
+
+@bp.route("/admin/escalations")
+def unrouted_escalations() -> ResponseReturnValue:
+    rows = escalation.unrouted_escalations(current_user)
+    return render_template(
+        "responses/unrouted_escalations.html", rows=rows, title="Escalations that reached no one"
+    )
