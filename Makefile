@@ -6,7 +6,7 @@ PORT ?= 5000
 DATABASE_URL ?= sqlite:///instance/engage.db
 ASSETS := engage/static/vendor/nhsuk
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench clean
 
 install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
 
@@ -35,8 +35,13 @@ run: install
 	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage db upgrade
 	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development $(BIN)/flask --app engage seed-demo --if-empty
 	@echo "engage is at http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
-	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development exec $(BIN)/gunicorn \
-	  --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 "engage:create_app()"
+	@echo "The scheduler runs beside it (its log lines start with a date); Ctrl-C stops both."
+	# The scheduler is a process of its own (never inside gunicorn's workers); the trap stops
+	# it cleanly (SIGTERM) however the web server ends.
+	DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development sh -c '\
+	  $(BIN)/flask --app engage scheduler & scheduler=$$!; \
+	  trap "kill -TERM $$scheduler 2>/dev/null; wait $$scheduler" EXIT INT TERM; \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 "engage:create_app()"'
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,9 +50,27 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# pytest-xdist: one worker per core (WORKERS=1 for one), each with a database of its own; the
+# browser tests and the demo trust's stay together in one worker (loadgroup).
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+
+# Every test on SQLite, with branch coverage; then the database tests again on PostgreSQL,
+# without coverage, when ENGAGE_TEST_POSTGRES_URL is set (CI=true requires it).
 # pytest exits 5 when no test ran; make treats that, like any failure, as an error.
-pytest: install
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=90
+pytest: pytest-sqlite pytest-postgresql
+
+pytest-sqlite: install
+	$(PYTEST) --db=sqlite --cov --cov-report=term:skip-covered --cov-fail-under=90
+
+pytest-postgresql: install
+	@if [ -n "$$ENGAGE_TEST_POSTGRES_URL" ]; then \
+	  echo "$(PYTEST) --db=postgresql"; $(PYTEST) --db=postgresql; \
+	elif [ "$$CI" = true ]; then \
+	  echo "CI=true, so the PostgreSQL run is required: set ENGAGE_TEST_POSTGRES_URL"; exit 1; \
+	else \
+	  echo "ENGAGE_TEST_POSTGRES_URL is not set: the tests did not run on PostgreSQL"; \
+	fi
 
 test: lint typecheck pytest
 

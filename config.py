@@ -86,6 +86,22 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 10)
+    # The outbox sender: attempts before a message is given up (and shown to administrators),
+    # the first retry delay (doubled after each failure), how long a claim lasts before
+    # another sender may take the message again, and how long delivered mail is kept.
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 10)
+    MAIL_RETRY_BASE_SECONDS = _env_int("MAIL_RETRY_BASE_SECONDS", 60)
+    MAIL_CLAIM_LEASE_SECONDS = _env_int("MAIL_CLAIM_LEASE_SECONDS", 300)
+    MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 200)
+    MAIL_KEEP_SENT_DAYS = _env_int("MAIL_KEEP_SENT_DAYS", 30)
+
+    # The scheduler process: how often a waiting scheduler checks whether it can take over
+    # (and the active one that it still holds the lock), how late a run may start and still
+    # run, and how many jobs may run at once.
+    SCHEDULER_LOCK_POLL_SECONDS = _env_int("ENGAGE_SCHEDULER_LOCK_POLL_SECONDS", 15)
+    SCHEDULER_MISFIRE_GRACE_SECONDS = _env_int("ENGAGE_SCHEDULER_MISFIRE_GRACE_SECONDS", 3600)
+    SCHEDULER_THREADS = _env_int("ENGAGE_SCHEDULER_THREADS", 4)
+    SCHEDULER_KEEP_RUNS_DAYS = _env_int("ENGAGE_SCHEDULER_KEEP_RUNS_DAYS", 30)
 
     # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
     # Failed follow-up tries allowed per code and per client, in tiers (a slowing back-off,
@@ -109,6 +125,9 @@ class Config:
     ESCALATE_TO_DIRECTORATE_AFTER = _env_int("ENGAGE_ESCALATE_TO_DIRECTORATE_AFTER", 3)
     ESCALATE_TO_GUARDIAN_AFTER = _env_int("ENGAGE_ESCALATE_TO_GUARDIAN_AFTER", 8)
     PAGE_SIZE = 25
+    # Freedom to Speak Up: months after a case closes before the person is asked whether they
+    # have suffered detriment for speaking up. The return's items: engage/guardian/return_items.py.
+    FTSU_DETRIMENT_QUESTION_MONTHS = _env_int("ENGAGE_FTSU_DETRIMENT_QUESTION_MONTHS", 3)
 
     # Digests and delayed alerts go out at this local (Europe/London) hour; weekly ones on this
     # day, monthly ones on its first occurrence in the month. Admins can change both in the app

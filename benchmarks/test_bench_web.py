@@ -6,7 +6,6 @@ Run explicitly: make bench
 
 from __future__ import annotations
 
-import random
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,25 +13,23 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from config import TestConfig
 from engage import create_app
 from engage.accounts.models import User
-from engage.cli.seed_demo import seed_demo_data
 from engage.extensions import db
 from engage.submissions import queries
+from tests.factories.databases import copy_sqlite
+from tests.factories.demo import DemoTrust, demo_file
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def demo_app(demo_sqlite: DemoTrust, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """engage on a copy of the session's demo trust (signing in writes to it)."""
     path: Path = tmp_path_factory.mktemp("bench") / "bench.db"
+    copy_sqlite(demo_file(demo_sqlite), path)
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
-    with app.app_context():
-        upgrade()
-        seed_demo_data(random.Random(7), app.config["DEMO_PASSWORD"])
-        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Blueprint, Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -20,6 +21,23 @@ from engage.extensions import csrf, db, login_manager, migrate
 from engage.routing import register_converters
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# The domain packages with pages, and their views modules. Each package's blueprint.py
+# defines its blueprint(s); its views modules import the blueprint and add their routes to it.
+# A new package with pages is one more line.
+PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pages", ("views",)),
+    ("accounts", ("views", "admin_views")),
+    ("organisation", ("views",)),
+    ("audit", ("views",)),
+    ("mail", ("views",)),
+    ("metrics", ("views",)),
+    ("submissions", ("views", "list_views", "anonymous_views")),
+    ("responses", ("views", "board_views")),
+    ("guardian", ("views", "report_views")),
+    ("scheduler", ("views",)),
+    ("digests", ("views",)),
+)
 
 
 def create_app(
@@ -110,22 +128,13 @@ def _create_private_file(database: Path) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from engage.accounts.admin_views import admin_users
-    from engage.accounts.views import bp as accounts
-    from engage.audit.views import bp as audit
-    from engage.digests import views as _digest_views  # noqa: F401 - adds the routes to bp
-    from engage.digests.blueprint import bp as digests
-    from engage.mail.views import bp as mail
-    from engage.metrics.views import bp as metrics
-    from engage.organisation.views import bp as organisation
-    from engage.pages.views import bp as pages
-    from engage.responses.views import bp as responses
-    from engage.submissions.anonymous_views import bp as anonymous
-    from engage.submissions.views import bp as submissions
-
-    blueprints = (pages, accounts, admin_users, organisation, audit, mail, metrics)
-    for blueprint in (*blueprints, submissions, anonymous, responses, digests):
-        app.register_blueprint(blueprint)
+    for package, views in PAGES:
+        for module in views:
+            import_module(f"engage.{package}.{module}")  # puts the module's routes on its blueprint
+        blueprints = import_module(f"engage.{package}.blueprint")
+        for blueprint in vars(blueprints).values():
+            if isinstance(blueprint, Blueprint):
+                app.register_blueprint(blueprint)
 
 
 def _register_error_pages(app: Flask) -> None:

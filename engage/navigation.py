@@ -24,12 +24,14 @@ NAVIGATION = (
     NavItem("Ideas", "submissions.ideas"),
     NavItem("What I raised", "submissions.mine"),
     NavItem("Inbox", "submissions.inbox", (Role.LEADER, Role.GUARDIAN)),
+    NavItem("Speak up cases", "guardian.home", (Role.GUARDIAN,)),
     NavItem("You said, we did", "responses.boards"),
     NavItem("SPC charts", "metrics.chart_tool"),
     NavItem("Users", "admin_users.list_users", (Role.ADMIN,)),
     NavItem("Structure", "organisation.structure", (Role.ADMIN,)),
     NavItem("Import", "admin_users.import_csv", (Role.ADMIN,)),
     NavItem("Audit log", "audit.events", (Role.ADMIN,)),
+    NavItem("Jobs", "scheduler.overview", (Role.ADMIN,)),
 )
 
 

@@ -7,6 +7,15 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# Set to "BEGIN IMMEDIATE" by the scheduler and `jobs run-due`: their transactions read and
+# then write, and a deferred transaction that must upgrade to a write while another process
+# writes fails at once ("database is locked") instead of waiting for busy_timeout.
+BEGIN_STATEMENT = {"sql": "BEGIN"}
+
+
+def begin_immediately() -> None:
+    BEGIN_STATEMENT["sql"] = "BEGIN IMMEDIATE"
+
 
 def tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
@@ -22,4 +31,4 @@ def tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(BEGIN_STATEMENT["sql"])

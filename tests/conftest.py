@@ -1,17 +1,20 @@
 """Test set-up, after pypi/warehouse: each database is built once by the migrations, and each
 test runs inside a transaction that is rolled back, so tests never see each other's rows.
 
-The suite runs against SQLite and, when ENGAGE_TEST_POSTGRES_URL is set, PostgreSQL too:
-every test that uses the database runs once per database. With CI=true an unreachable
-PostgreSQL fails the run instead of skipping it.
+One run tests one database, chosen on the command line: `--db=sqlite` (the default) or
+`--db=postgresql` (the server named by ENGAGE_TEST_POSTGRES_URL). A PostgreSQL run runs only
+the tests that use the database; the rest do not depend on it and ran on SQLite. With CI=true
+an unreachable PostgreSQL fails the run instead of skipping it.
+
+Under pytest-xdist each worker has a database of its own: a SQLite file in the worker's
+temporary folder, or on PostgreSQL the database named in the URL with the worker's id added
+(`engage_test_gw0`), created when missing.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,31 +27,62 @@ from sqlalchemy import orm
 from config import TestConfig, normalise_database_url
 from engage import create_app
 from engage.extensions import db
+from tests.factories.databases import (
+    create_postgres_database,
+    new_database,
+    reset_postgres_schema,
+    rolled_back,
+    worker_suffix,
+)
 
-pytest_plugins = ["tests.factories.fixtures", "tests.factories.smtp"]
+pytest_plugins = ["tests.factories.fixtures", "tests.factories.smtp", "tests.factories.demo"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "")
+DATABASES = ("sqlite", "postgresql")
 
 
-def _reset_postgres_schema(url: str) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-    finally:
-        engine.dispose()
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=DATABASES,
+        default="sqlite",
+        help="the database the tests run against (default sqlite; postgresql needs "
+        "ENGAGE_TEST_POSTGRES_URL)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("db") == "postgresql" and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "--db=postgresql needs ENGAGE_TEST_POSTGRES_URL, for example "
+            "postgresql://postgres@127.0.0.1:5432/test"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A PostgreSQL run keeps only the tests that use the database; a SQLite run skips, with
+    the reason, the few that only PostgreSQL can run."""
+    if config.getoption("db") == "postgresql":
+        kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+        dropped = [item for item in items if item not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgres_only")
+        if marker is not None:
+            why = marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"needs --db=postgresql: {why}".strip(" :")))
 
 
 def _postgres_url() -> str:
-    if not POSTGRES_URL:
-        if IN_CI:
-            pytest.fail("CI=true but ENGAGE_TEST_POSTGRES_URL is not set")
-        pytest.skip("ENGAGE_TEST_POSTGRES_URL is not set: PostgreSQL tests not run")
-    url = normalise_database_url(POSTGRES_URL)
+    base = normalise_database_url(POSTGRES_URL)
+    name = f"{sa.engine.make_url(base).database}{worker_suffix()}"
     try:
-        _reset_postgres_schema(url)
+        url = create_postgres_database(base, name)  # the worker's own, created when missing
+        reset_postgres_schema(url)
     except sa.exc.OperationalError as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable: {exc}")
@@ -56,9 +90,10 @@ def _postgres_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
+@pytest.fixture(scope="session")
+def database_url(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of this run's (and this worker's) test database; its schema is rebuilt."""
+    if pytestconfig.getoption("db") == "sqlite":
         return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "engage-test.db")
     return _postgres_url()
 
@@ -75,29 +110,11 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@contextmanager
-def _new_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of a new, empty database of the kind `database_url` names, dropped afterwards."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"engage_fresh_{secrets.token_hex(4)}"
-    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield database_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with server.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.dispose()
-
-
 @pytest.fixture
 def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """engage on a database of its own, with no schema: for tests of the migrations, and of
     transactions that must really commit."""
-    with _new_database(database_url, tmp_path) as url:
+    with new_database(database_url, tmp_path) as url:
         application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
         yield application
         with application.app_context():
@@ -107,26 +124,8 @@ def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[orm.scoped_session[orm.Session]]:
     """Everything a test writes, commits included, is rolled back at the end."""
-    with app.app_context():
-        engine = db.engine
-    connection = engine.connect()
-    outer = connection.begin()
-    original = db.session
-    # expire_on_commit=False: objects a test made stay readable after a request it makes
-    # has committed and closed the shared session.
-    session = orm.scoped_session(
-        orm.sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
-    )
-    db.session = session
-    try:
+    with rolled_back(app) as session:
         yield session
-    finally:
-        session.remove()
-        db.session = original
-        outer.rollback()
-        connection.close()
 
 
 @pytest.fixture

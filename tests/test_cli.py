@@ -6,11 +6,14 @@ from sqlalchemy import func, select
 from engage.accounts.models import Role, User
 from engage.extensions import db
 from engage.organisation.models import Directorate, Unit
+from tests.factories.demo import DemoTrust
 
 
-def test_seed_demo_builds_a_trust_once(app: Flask, db_session: object) -> None:
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo"])
+def test_seed_demo_builds_a_trust_once(
+    demo_trust: DemoTrust, demo_app: Flask, demo_session: object
+) -> None:
+    runner = demo_app.test_cli_runner()
+    result = demo_trust.seeded  # seed-demo on an empty database, once per session
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Directorate.id))) == 3
     assert db.session.scalar(select(func.count(Unit.id))) == 15
@@ -28,12 +31,11 @@ def test_seed_demo_builds_a_trust_once(app: Flask, db_session: object) -> None:
     assert db.session.scalar(select(func.count(User.id))) == 1500
 
 
-def test_demo_logins_work_with_the_demo_password(app: Flask, db_session: object) -> None:
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    client = app.test_client()
+def test_demo_logins_work_with_the_demo_password(demo_app: Flask, demo_session: object) -> None:
+    client = demo_app.test_client()
     response = client.post(
         "/sign-in",
-        data={"email": "leader@demo.engage.nhs.uk", "password": app.config["DEMO_PASSWORD"]},
+        data={"email": "leader@demo.engage.nhs.uk", "password": demo_app.config["DEMO_PASSWORD"]},
     )
     assert response.status_code == 302
     assert "Ward 9 (Elderly Care)" in client.get("/").get_data(as_text=True)
@@ -67,7 +69,7 @@ def test_create_admin(app: Flask, db_session: object) -> None:
 
 
 def test_demo_history_spans_two_years_and_the_demo_code_opens(
-    app: Flask, db_session: object
+    demo_app: Flask, demo_session: object
 ) -> None:
     from datetime import timedelta
 
@@ -78,7 +80,6 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
     from engage.submissions.models import SpeakUpMode, Submission
     from engage.timeutil import utcnow
 
-    app.test_cli_runner().invoke(args=["seed-demo"])
     dates = db.session.execute(
         select(func.min(Submission.submitted_on), func.count(Submission.id))
     ).one()
@@ -100,7 +101,7 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
         select(Submission).where(Submission.mode == SpeakUpMode.ANONYMOUS.value)
     ).all()
     assert anonymous and all(s.submitter_id is None and s.submitted_at is None for s in anonymous)
-    client = app.test_client()
+    client = demo_app.test_client()
     client.post(
         "/check",
         data={"reference": DEMO_ANONYMOUS_FOLLOWUP_CODE, "passphrase": DEMO_ANONYMOUS_PASSPHRASE},

@@ -23,6 +23,8 @@ from wtforms.fields.core import UnboundField
 from engage.accounts.models import Role, User
 from engage.accounts.passwords import make_reset_token
 from engage.extensions import db
+from engage.mail.models import MailStatus
+from engage.mail.services import send_mail
 from engage.responses import services as responses
 from engage.responses.models import Outcome
 from engage.submissions import social
@@ -31,6 +33,7 @@ from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import PASSWORD, make_user, sign_in
 from tests.factories.digests import make_digest
+from tests.factories.guardian import make_case
 from tests.factories.organisation import make_unit, staff_group
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
@@ -96,13 +99,17 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
         )
         db.session.add(report)
         digest = make_digest(staff)
+        undelivered = send_mail(bystander.email, "Given up", "Body")
+        undelivered.status = MailStatus.FAILED.value
         db.session.commit()
         token = make_reset_token(app.config["SECRET_KEY"], bystander.id, bystander.password_hash)
+        case = make_case(utcnow().date(), mode="confidential", person="Someone", unit=unit)
     return World(
         users={"staff": staff, "leader": leader, "guardian": guardian, "admin": admin},
         url_values={
             "submission_id": [idea.id, concern.id, secret.id],
             "action_id": [action.id],
+            "case_id": [case.id],
             "user_id": [staff.id],
             "unit_id": [unit.id],
             "directorate_id": [unit.directorate_id],
@@ -111,6 +118,7 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             "comment_id": [comment.id],
             "report_id": [report.id],
             "digest_id": [digest.id],
+            "message_id": [undelivered.id],
             "kind": ["unit", "directorate"],
             "scope_id": [unit.id, unit.directorate_id],
             "token": [token, "x" * 5000, "../../etc/passwd", "\u202e%00"],

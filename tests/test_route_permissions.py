@@ -13,6 +13,7 @@ from engage.submissions.models import ContentReport, Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.digests import make_digest
+from tests.factories.guardian import make_case
 from tests.factories.organisation import make_directorate, make_unit
 from tests.factories.responses import make_action
 from tests.factories.submissions import make_submission
@@ -40,12 +41,14 @@ PUBLIC = {
     # The signed link in a digest is the right (RFC 8058 one-click, no sign-in): see
     # tests/digests/test_unsubscribe.py for the refusal of a tampered link.
     "digests.unsubscribe",
+    "anonymous.answer_question",
 }
 SIGNED_IN = set(Role)
 ADMIN_ONLY = {Role.ADMIN}
 HANDLERS = {Role.LEADER, Role.GUARDIAN}
 MODERATORS = {Role.LEADER, Role.ADMIN}
 NOBODY: set[Role] = set()
+GUARDIAN = {Role.GUARDIAN}
 
 # endpoint -> (path with ids filled in by `_path`, method, roles allowed)
 ROUTES: dict[str, tuple[str, str, set[Role]]] = {
@@ -63,6 +66,10 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "organisation.edit_unit": ("/admin/units/{unit}", "GET", ADMIN_ONLY),
     "organisation.edit_staff_group": ("/admin/staff-groups/1", "GET", ADMIN_ONLY),
     "audit.events": ("/admin/audit", "GET", ADMIN_ONLY),
+    "mail.health": ("/admin/mail", "GET", ADMIN_ONLY),
+    "mail.retry": ("/admin/mail/1/retry", "POST", ADMIN_ONLY),
+    "scheduler.overview": ("/admin/jobs", "GET", ADMIN_ONLY),
+    "responses.unrouted_escalations": ("/admin/escalations", "GET", ADMIN_ONLY),
     "submissions.similar_ideas": ("/speak-up/similar", "POST", SIGNED_IN),
     "submissions.mine": ("/submissions/mine", "GET", SIGNED_IN),
     "submissions.ideas": ("/ideas", "GET", SIGNED_IN),
@@ -95,6 +102,29 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     # Someone else's digest: nobody else may read it.
     "digests.show": ("/digests/{digest}", "GET", NOBODY),
     "digests.schedule": ("/admin/digests", "GET", ADMIN_ONLY),
+    # The Freedom to Speak Up guardian's workspace: guardians only, pages and exports alike.
+    "guardian.home": ("/guardian", "GET", GUARDIAN),
+    "guardian.cases": ("/guardian/cases", "GET", GUARDIAN),
+    "guardian.new_case": ("/guardian/cases/new", "GET", GUARDIAN),
+    "guardian.start_case": ("/guardian/cases/start/{concern}", "POST", GUARDIAN),
+    "guardian.case": ("/guardian/cases/{case}", "GET", GUARDIAN),
+    "guardian.edit_case": ("/guardian/cases/{case}/edit", "GET", GUARDIAN),
+    "guardian.add_entry": ("/guardian/cases/{case}/entries", "POST", GUARDIAN),
+    "guardian.reveal": ("/guardian/cases/{case}/reveal", "POST", GUARDIAN),
+    "guardian.close": ("/guardian/cases/{case}/close", "POST", GUARDIAN),
+    "guardian.record_answers": ("/guardian/cases/{case}/answers", "POST", GUARDIAN),
+    "guardian.quarterly_return": ("/guardian/return?quarter=2024-Q1", "GET", GUARDIAN),
+    "guardian.quarterly_return_csv": ("/guardian/return.csv?quarter=2024-Q1", "GET", GUARDIAN),
+    "guardian.themes": ("/guardian/themes", "GET", GUARDIAN),
+    "guardian.themes_csv": ("/guardian/themes.csv", "GET", GUARDIAN),
+    "guardian.theme_chart": ("/guardian/themes/chart", "GET", GUARDIAN),
+    "guardian.board_report": ("/guardian/report", "GET", GUARDIAN),
+    "guardian.save_learning": ("/guardian/report/learning?period=2025", "POST", GUARDIAN),
+    "guardian.emerging_themes": ("/guardian/emerging", "GET", GUARDIAN),
+    "guardian.decide_suggestion": ("/guardian/emerging/decide", "POST", GUARDIAN),
+    "guardian.inbox_export": ("/guardian/inbox.csv", "GET", GUARDIAN),
+    # Only the person who raised it answers the closing questions.
+    "guardian.answer_question": ("/submissions/{concern}/ftsu-answer", "POST", NOBODY),
 }
 
 
@@ -124,7 +154,9 @@ def _path(template: str) -> str:
     )
     db.session.add(report)
     db.session.commit()
+    case = make_case(concern.submitted_on, mode="confidential", person="Someone")
     return template.format(
+        case=case.id,
         report=report.id,
         user=raiser.id,
         unit=unit.id,
@@ -160,7 +192,7 @@ def test_roles_without_the_right_are_refused(
 
 @pytest.mark.parametrize(
     ("endpoint", "role"),
-    [(e, r) for e in sorted(ROUTES) for r in ROUTES[e][2] if ROUTES[e][1] == "GET"],
+    [(e, r) for e in sorted(ROUTES) for r in Role if r in ROUTES[e][2] and ROUTES[e][1] == "GET"],
 )
 def test_roles_with_the_right_are_served(endpoint: str, role: Role, client: FlaskClient) -> None:
     template, _, _ = ROUTES[endpoint]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engage.accounts import csv_import, management
+from engage.accounts.blueprint import admin_bp
 from engage.accounts.forms import ImportForm, UserForm, UserSearchForm
 from engage.accounts.models import Role
 from engage.errors import ValidationFailed
@@ -14,20 +15,12 @@ from engage.forms import options, show_service_error
 from engage.organisation import services as organisation
 from engage.pagination import page_number
 
-admin_users = Blueprint("admin_users", __name__, url_prefix="/admin")
-
-
-@admin_users.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here needs a signed-in user; the services check the role."""
-
 
 def _page_number() -> int:
     return page_number()
 
 
-@admin_users.route("/users")
+@admin_bp.route("/users")
 def list_users() -> ResponseReturnValue:
     form = UserSearchForm(request.args)
     valid = form.validate()
@@ -63,7 +56,7 @@ def _details(form: UserForm) -> management.UserDetails:
     )
 
 
-@admin_users.route("/users/new", methods=["GET", "POST"])
+@admin_bp.route("/users/new", methods=["GET", "POST"])
 def new_user() -> ResponseReturnValue:
     management.require_admin(current_user)
     form = _user_form()
@@ -83,7 +76,7 @@ def new_user() -> ResponseReturnValue:
     )
 
 
-@admin_users.route("/users/<id:user_id>", methods=["GET", "POST"])
+@admin_bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> ResponseReturnValue:
     user = management.get_user(current_user, user_id)
     form = _user_form(obj=user)
@@ -109,14 +102,14 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     )
 
 
-@admin_users.route("/users/<id:user_id>/unlock", methods=["POST"])
+@admin_bp.route("/users/<id:user_id>/unlock", methods=["POST"])
 def unlock_user(user_id: int) -> ResponseReturnValue:
     user = management.unlock_user(current_user, user_id)
     flash(f"{user.name}'s account is unlocked.", "success")
     return redirect(url_for("admin_users.edit_user", user_id=user_id))
 
 
-@admin_users.route("/import", methods=["GET", "POST"])
+@admin_bp.route("/import", methods=["GET", "POST"])
 def import_csv() -> ResponseReturnValue:
     management.require_admin(current_user)
     form = ImportForm()

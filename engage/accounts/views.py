@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -19,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from engage.accounts import services
+from engage.accounts.blueprint import bp
 from engage.accounts.forms import (
     ChangePasswordForm,
     ForgottenPasswordForm,
@@ -30,8 +30,6 @@ from engage.accounts.passwords import ResetTokenError
 from engage.errors import ValidationFailed
 from engage.extensions import get_by_id, login_manager
 from engage.forms import show_service_error
-
-bp = Blueprint("accounts", __name__)
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to see this page."

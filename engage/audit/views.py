@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from engage.audit import services
+from engage.audit.blueprint import bp
 from engage.audit.forms import AuditFilterForm
 from engage.forms import options
 from engage.pagination import page_number
-
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
 @bp.route("")

@@ -18,24 +18,33 @@ from engage.timeutil import utcnow
 def register_commands(app: Flask) -> None:
     from engage.cli.seed_demo import seed_demo
     from engage.cli.snapshots import snapshots
+    from engage.scheduler.cli import jobs, scheduler
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(snapshots)
     app.cli.add_command(create_admin)
     app.cli.add_command(escalate)
+    app.cli.add_command(scheduler)
+    app.cli.add_command(jobs)
+    from engage.guardian.cli import ftsu_return
+
+    app.cli.add_command(ftsu_return)
 
 
 @click.command("escalate")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this date.")
 @with_appcontext
 def escalate(on: datetime | None) -> None:
-    """Pass overdue ideas and concerns up the line (safe to run more than once a day)."""
-    from engage.responses.escalation import run_escalations
+    """Pass overdue ideas and concerns up the line (safe to run more than once a day; the
+    scheduler runs it every day at 06:00 as the job responses.escalate)."""
+    from engage.responses.escalation import escalate_overdue
 
     today = on.date() if on else utcnow().date()
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        count = run_escalations(today)
-    click.echo(f"{count} escalations on {today}.")
+    counts = escalate_overdue(today)  # links in its mail come from ENGAGE_BASE_URL
+    click.echo(f"{counts['escalated']} escalations on {today}.")
+    waiting = counts["unrouted"] + counts["still_unrouted"]
+    if waiting:
+        click.echo(f"{waiting} could not be escalated: no one to tell (see /admin/escalations).")
 
 
 @click.command("create-admin")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.accounts.passwords import hash_password
+from engage.cli.seed_guardian import seed_guardian
 from engage.cli.seed_responses import seed_responses
 from engage.cli.seed_submissions import (
     DEMO_ANONYMOUS_FOLLOWUP_CODE,
@@ -171,6 +172,7 @@ def seed_demo(if_empty: bool, seed: int) -> None:
         f"{counts['submissions']} ideas and concerns over two years, {counts['decisions']} decided."
     )
     click.echo(f"{counts['snapshot_rows']} weekly metric snapshot rows.")
+    click.echo(f"{counts['guardian_cases']} Freedom to Speak Up guardian's case records.")
     click.echo(
         f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, followed up at /check with the "
         f"code {DEMO_ANONYMOUS_FOLLOWUP_CODE} and the passphrase '{DEMO_ANONYMOUS_PASSPHRASE}'."
@@ -187,6 +189,8 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     counts["submissions"] = seed_submissions(rng, today)
     db.session.flush()
     counts["decisions"] = seed_responses(rng, today)
+    db.session.flush()
+    counts["guardian_cases"] = seed_guardian(rng, today)
     db.session.flush()
     # Two years of weekly snapshots, so the metrics view has history from the start.
     first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)
@@ -262,6 +266,10 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
     weights = list(GROUP_WEIGHTS.values())
     used_emails: set[str] = set()
     count = len(demo_people)
+    # Each directorate's first unit provides its directorate lead, so that overdue items in
+    # the demo are escalated to someone (and the demo shows escalation working).
+    first_units = {id(unit.directorate): unit for unit in reversed(units)}
+    directorate_leads = {id(unit) for unit in first_units.values()}
     for unit in units:
         # Staff accounts exist for everyone in the headcount; they set a password when they
         # first use engage, so no password hash is stored for them.
@@ -279,6 +287,9 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             )
             if is_leader:
                 user.scopes = [LeaderScope(unit=unit)]
+            if index == 1 and id(unit) in directorate_leads:
+                user.role = Role.LEADER.value
+                user.scopes = [LeaderScope(directorate=unit.directorate)]
             db.session.add(user)
             count += 1
     return {"units": len(units), "users": count}

@@ -22,8 +22,7 @@ from engage.extensions import db
 from engage.links import external_url
 from engage.mail.services import send_mail
 from engage.organisation.models import Unit
-
-# A module, not its names: submissions.services imports this module in turn.
+from engage.submissions import events
 from engage.submissions import services as submission_services
 from engage.submissions.models import Kind, Queue, SpeakUpMode, Submission
 from engage.timeutil import utcnow
@@ -64,6 +63,17 @@ def item_updated(submission: Submission) -> None:
 
 def escalated(people: list[User], submission: Submission) -> None:
     queue_alerts(people, AlertKind.ESCALATION, submission)
+
+
+def _on_escalated(submission: Submission, *, people: list[User], **_: object) -> None:
+    escalated(people, submission)
+
+
+# Submissions and responses announce these events without importing digests (dependencies run
+# one way); loading this module, as create_app does through digests.blueprint, connects them.
+events.raised.connect(item_raised, weak=False)
+events.updated.connect(item_updated, weak=False)
+events.escalated.connect(_on_escalated, weak=False)
 
 
 def queue_alerts(users: Iterable[User], kind: AlertKind, submission: Submission) -> None:

@@ -23,7 +23,13 @@ from engage.metrics.models import Level
 from engage.metrics.signals import signals
 from engage.organisation.models import Unit
 from engage.responses.clocks import add_working_days
-from engage.responses.models import Action, ActionStatus, Escalation, Publication
+from engage.responses.models import (
+    Action,
+    ActionStatus,
+    Escalation,
+    EscalationStatus,
+    Publication,
+)
 from engage.submissions.models import (
     ENDINGS,
     Kind,
@@ -120,7 +126,10 @@ def leader_figures(covers_from: date, today: date) -> UnitFigures:
         select(Submission.unit_id, func.count(Escalation.id))
         .join(Submission, Submission.id == Escalation.submission_id)
         .where(
-            leaders_queue, Escalation.escalated_on >= covers_from, Escalation.escalated_on < today
+            leaders_queue,
+            Escalation.status == EscalationStatus.SENT.value,  # not those that reached no one
+            Escalation.escalated_on >= covers_from,
+            Escalation.escalated_on < today,
         )
         .group_by(Submission.unit_id)
     )
@@ -187,6 +196,7 @@ def guardian_figures(covers_from: date, today: date) -> GuardianFigures:
     escalations = db.session.scalar(
         select(func.count(Escalation.id)).where(
             Escalation.level == "guardian",
+            Escalation.status == EscalationStatus.SENT.value,
             Escalation.escalated_on >= covers_from,
             Escalation.escalated_on < today,
         )

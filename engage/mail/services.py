@@ -1,35 +1,26 @@
-"""Send email only once the transaction that asked for it has committed.
-
-A rolled-back request must not leave a message behind, so SMTP mail waits in the session
-until commit. The development outbox is a table, so it simply joins the transaction.
+"""Outgoing email goes through the durable outbox: `send_mail` only adds a row to the current
+transaction, so a message exists exactly when the change that caused it was committed, and a
+web request never waits on SMTP. The sender (`engage.mail.sender`, a scheduled job every
+minute and the end of `flask --app engage jobs run-due`) delivers it.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Any
+from email.utils import make_msgid, parseaddr
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from engage.accounts.models import Role, User
-from engage.errors import PermissionDenied
-from engage.extensions import db
-from engage.mail.models import OutboxMessage
+from engage.audit.services import record
+from engage.errors import NotFound, PermissionDenied
+from engage.extensions import db, get_by_id
+from engage.mail.models import MailStatus, OutboxMessage
+from engage.timeutil import utcnow
 
-log = logging.getLogger(__name__)
-PENDING_KEY = "engage_pending_mail"
-
-
-@dataclass(frozen=True)
-class Mail:
-    recipient: str
-    subject: str
-    body: str
+# Headers the sender writes itself; a caller may not replace them.
+RESERVED_HEADERS = frozenset({"from", "to", "subject", "message-id", "date", "content-type"})
 
 
 def send_mail(
@@ -39,63 +30,33 @@ def send_mail(
     *,
     html: str | None = None,
     headers: dict[str, str] | None = None,
-) -> None:
-    """Queue an email in the current transaction. `body` is the plain-text part; `html` an
-    optional HTML alternative; `headers` extra headers such as List-Unsubscribe."""
-    del html, headers  # carried by the durable outbox (issue 8), which replaces this function
-    mail = Mail(recipient=recipient, subject=subject, body=body)
-    if current_app.config["MAIL_BACKEND"] == "outbox":
-        db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
-        return
-    db.session.info.setdefault(PENDING_KEY, []).append((mail, _smtp_settings()))
+) -> OutboxMessage:
+    """Queue an email in the current transaction (the caller commits). `body` is the
+    plain-text part; `html` an optional HTML alternative; `headers` extra headers such as
+    List-Unsubscribe. With MAIL_BACKEND=outbox it is kept for the development outbox."""
+    extra = dict(headers or {})
+    refused = sorted(name for name in extra if name.lower() in RESERVED_HEADERS)
+    if refused:
+        raise ValueError(f"send_mail sets these headers itself: {refused}")
+    kept = current_app.config["MAIL_BACKEND"] == "outbox"
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        html=html,
+        headers=extra,
+        message_id=make_msgid(domain=_sender_domain()),
+        status=(MailStatus.KEPT if kept else MailStatus.PENDING).value,
+        attempts=0,
+        next_attempt_at=None if kept else utcnow(),
+    )
+    db.session.add(message)
+    return message
 
 
-def _smtp_settings() -> dict[str, Any]:
-    config = current_app.config
-    return {
-        key: config[key]
-        for key in (
-            "MAIL_FROM",
-            "SMTP_HOST",
-            "SMTP_PORT",
-            "SMTP_USERNAME",
-            "SMTP_PASSWORD",
-            "SMTP_STARTTLS",
-            "SMTP_TIMEOUT_SECONDS",
-        )
-    }
-
-
-def deliver_smtp(mail: Mail, settings: dict[str, Any]) -> None:
-    message = EmailMessage()
-    message["From"] = settings["MAIL_FROM"]
-    message["To"] = mail.recipient
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    with smtplib.SMTP(
-        settings["SMTP_HOST"], settings["SMTP_PORT"], timeout=settings["SMTP_TIMEOUT_SECONDS"]
-    ) as smtp:
-        if settings["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if settings["SMTP_USERNAME"]:
-            smtp.login(settings["SMTP_USERNAME"], settings["SMTP_PASSWORD"])
-        smtp.send_message(message)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_pending_mail(session: Session) -> None:
-    for mail, settings in session.info.pop(PENDING_KEY, []):
-        try:
-            deliver_smtp(mail, settings)
-        except (OSError, smtplib.SMTPException):
-            # The subject never carries concern content, so it is safe to log; the address is
-            # not logged, so a failure cannot be joined to a person.
-            log.exception("could not send mail %r", mail.subject)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_pending_mail(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+def _sender_domain() -> str:
+    _name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return address.rpartition("@")[2] or "engage.invalid"
 
 
 def outbox_messages(
@@ -113,3 +74,43 @@ def outbox_messages(
         )
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class MailHealth:
+    counts: dict[str, int]
+    failed: list[OutboxMessage]
+
+
+def mail_health(actor: User, limit: int = 100) -> MailHealth:
+    """For administrators: how many messages wait, and the ones given up on, newest first."""
+    if actor.role_enum is not Role.ADMIN:
+        raise PermissionDenied("Only administrators can see undelivered mail.")
+    counts = dict.fromkeys((status.value for status in MailStatus), 0)
+    grouped = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    counts.update({status: int(count) for status, count in grouped})
+    failed = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MailStatus.FAILED.value)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return MailHealth(counts=counts, failed=list(failed))
+
+
+def retry_failed(actor: User, message_id: int) -> OutboxMessage:
+    """Give a message that was given up a fresh set of attempts (once the SMTP settings or the
+    address are put right). It keeps its Message-ID."""
+    if actor.role_enum is not Role.ADMIN:
+        raise PermissionDenied("Only administrators can send undelivered mail again.")
+    message = get_by_id(OutboxMessage, message_id)
+    if message is None or message.status_enum is not MailStatus.FAILED:
+        raise NotFound("There is no undelivered message with that number.")
+    message.status = MailStatus.PENDING.value
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    record(actor, "mail.retried", message, f"Undelivered message {message.id} queued again")
+    db.session.commit()
+    return message

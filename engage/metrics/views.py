@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -8,14 +8,13 @@ from engage.errors import ValidationFailed
 from engage.forms import show_service_error
 from engage.metrics import models as _snapshot_models  # noqa: F401  (the table, for migrations)
 from engage.metrics import services
+from engage.metrics.blueprint import bp
 from engage.metrics.forms import (
     EXCEL_CLOSE_INCLUDES_OUTSIDE,
     EXCEL_NO_SCREENING,
     EXCEL_SIX_POINT_RULES,
     ChartForm,
 )
-
-bp = Blueprint("metrics", __name__, url_prefix="/metrics")
 
 
 @bp.route("/chart", methods=["GET", "POST"])

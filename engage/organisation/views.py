@@ -3,22 +3,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.organisation import services
+from engage.organisation.blueprint import bp
 from engage.organisation.forms import NameForm, UnitForm
-
-bp = Blueprint("organisation", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here needs a signed-in user; the services check the role."""
 
 
 @bp.route("/structure")

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engage.pages import services
-
-bp = Blueprint("pages", __name__)
+from engage.pages.blueprint import bp
 
 
 @bp.route("/")

@@ -9,8 +9,8 @@ from engage.forms import options
 from engage.pagination import page_number
 from engage.quarters import Quarter
 from engage.responses import board
+from engage.responses.blueprint import bp
 from engage.responses.forms import BoardFilterForm
-from engage.responses.views import bp
 from engage.submissions import services as submissions
 
 POSTER_DEFAULT = 6

@@ -5,11 +5,14 @@ from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -173,15 +176,41 @@ class Publication(db.Model):  # type: ignore[name-defined,misc]
     submission: Mapped[Submission] = relationship()
 
 
+class EscalationStatus(StrEnum):
+    SENT = "sent"  # told the people in `recipients`
+    UNROUTED = "unrouted"  # there was no one to tell: reported to administrators, retried
+
+
+ESCALATION_LEVEL_LABELS = {
+    "directorate": "the directorate's leads",
+    "guardian": "the Freedom to Speak Up guardian",
+}
+
+escalation_recipients = Table(
+    "escalation_recipients",
+    db.metadata,
+    Column(
+        "escalation_id",
+        ForeignKey("escalations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Escalation(db.Model):  # type: ignore[name-defined,misc]
     """An overdue clock passed up the line. One row per submission, clock and level: the
-    unique constraint is what makes running the escalation job twice harmless."""
+    unique constraint is what makes running the escalation job twice harmless. A row whose
+    level had no one to tell is `unrouted` (never recorded as sent): administrators see it,
+    and each run tries it again until someone can be told."""
 
     __tablename__ = "escalations"
     __table_args__ = (
         UniqueConstraint("submission_id", "clock", "level", name="uq_escalations_once"),
         CheckConstraint("clock IN ('acknowledge', 'decide')", name="clock_is_known"),
         CheckConstraint("level IN ('directorate', 'guardian')", name="level_is_known"),
+        CheckConstraint("status IN ('sent', 'unrouted')", name="status_is_known"),
+        Index("ix_escalations_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,5 +219,20 @@ class Escalation(db.Model):  # type: ignore[name-defined,misc]
     )
     clock: Mapped[str] = mapped_column(String(12))
     level: Mapped[str] = mapped_column(String(12))
-    escalated_on: Mapped[date] = mapped_column(Date)
+    escalated_on: Mapped[date] = mapped_column(Date)  # when it was sent (or first tried)
     due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=EscalationStatus.SENT.value)
+    unrouted_since: Mapped[date | None] = mapped_column(Date)
+
+    submission: Mapped[Submission] = relationship()
+    recipients: Mapped[list[User]] = relationship(
+        secondary=escalation_recipients, order_by=User.name
+    )
+
+    @property
+    def status_enum(self) -> EscalationStatus:
+        return EscalationStatus(self.status)
+
+    @property
+    def level_label(self) -> str:
+        return ESCALATION_LEVEL_LABELS[self.level]

@@ -8,7 +8,7 @@ from datetime import date
 from engage.accounts.models import User
 from engage.responses import actions, escalation, services
 from engage.responses.clocks import Clock
-from engage.responses.models import Action, Decision, Publication
+from engage.responses.models import Action, Decision, Escalation, Publication
 from engage.submissions import access
 from engage.submissions.models import Status, Submission
 
@@ -28,6 +28,7 @@ class ResponsePanel:
     actions: list[ActionRow]
     publication: Publication | None
     clocks: list[Clock]
+    escalations: list[Escalation]
     is_handler: bool
     can_decide: bool
     can_add_action: bool
@@ -74,6 +75,7 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         clocks=escalation.submission_clocks(
             submission, decision.decided_on if decision else None, today
         ),
+        escalations=escalation.escalations_for([submission.id])[submission.id],
         is_handler=is_handler,
         can_decide=is_handler and decision is None and still_open,
         can_add_action=is_handler and decision is not None and still_open,

@@ -4,25 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engage.errors import ValidationFailed
 from engage.forms import int_or_none, options, show_service_error
-from engage.responses import actions, services
+from engage.responses import actions, escalation, pages, services
+from engage.responses.blueprint import bp
+from engage.responses.clocks import Clock
 from engage.responses.forms import OUTCOME_HINTS, ActionForm, DecisionForm, PublicationForm
 from engage.responses.models import ActionStatus, Outcome
-from engage.submissions.models import SpeakUpMode
+from engage.submissions.models import SpeakUpMode, Submission
 from engage.timeutil import utcnow
 
-bp = Blueprint("responses", __name__)
+
+# What the submissions package's pages show of the response, given to its templates so that
+# submissions, the lower package, never imports responses.
+@bp.app_template_global()
+def response_panel(submission: Submission) -> pages.ResponsePanel:
+    """The "you said, we did" part of a submission's page (responses/_panel.html)."""
+    return pages.response_panel(current_user, submission, utcnow().date())
 
 
-@bp.before_request
-@login_required
-def require_sign_in() -> None:
-    """Every page here needs a signed-in user; the services check the rest."""
+@bp.app_template_global()
+def response_escalations(submissions: list[Submission]) -> object:
+    """Who each listed item was escalated to, and when, for the inbox."""
+    return escalation.escalations_for([submission.id for submission in submissions])
+
+
+@bp.app_template_global()
+def response_clock(submission: Submission) -> Clock | None:
+    """The response clock running now, for the inbox."""
+    return escalation.running_clock(submission, utcnow().date())
 
 
 def _back(submission_id: int) -> ResponseReturnValue:
@@ -183,4 +197,9 @@ def publish(submission_id: int) -> ResponseReturnValue:
     )
 
 
-from engage.responses import board_views  # noqa: E402,F401  (routes on this blueprint)
+@bp.route("/admin/escalations")
+def unrouted_escalations() -> ResponseReturnValue:
+    rows = escalation.unrouted_escalations(current_user)
+    return render_template(
+        "responses/unrouted_escalations.html", rows=rows, title="Escalations that reached no one"
+    )

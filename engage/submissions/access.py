@@ -113,8 +113,22 @@ def submitter_name_for(actor: User | None, submission: Submission) -> str:
     if mode is SpeakUpMode.OPEN:
         return submitter.name
     if actor is not None and actor.has_role(Role.GUARDIAN):
-        return f"{submitter.name} (confidential: do not share without consent)"
+        # Hidden from the guardian too until revealed with a reason (engage.guardian.identity
+        # records and audits the reveal), and then for that one response only.
+        if submission.id in g.get(REVEALED_THIS_RESPONSE, set()):
+            return f"{submitter.name} (confidential: do not share without consent)"
+        return HIDDEN_FROM_GUARDIAN
     return "Confidential: known only to the Freedom to Speak Up guardian"
+
+
+REVEALED_THIS_RESPONSE = "ftsu_revealed_submissions"
+HIDDEN_FROM_GUARDIAN = "Confidential: hidden until you reveal it on the case record, with a reason"
+
+
+def reveal_for_this_response(submission_id: int) -> None:
+    """Show a confidential submitter's name to the guardian in this response only; the caller
+    (engage.guardian.identity) has recorded and audited the reveal."""
+    g.setdefault(REVEALED_THIS_RESPONSE, set()).add(submission_id)
 
 
 def get_visible(actor: User, submission_id: int) -> Submission:

@@ -9,26 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from engage.errors import ValidationFailed
 from engage.forms import show_service_error
 from engage.submissions import anonymous, services
+from engage.submissions.blueprint import anonymous_bp
 from engage.submissions.forms import CheckForm, MessageForm
 from engage.submissions.models import Submission
 from engage.throttle import client_key
 
-bp = Blueprint("anonymous", __name__, url_prefix="/check")
 SESSION_KEY = "anonymous_case"
 
 
@@ -49,7 +40,7 @@ def _unlocked_case() -> Submission | None:
     return anonymous.case_for_session(*stored) if stored else None
 
 
-@bp.route("", methods=["GET", "POST"])
+@anonymous_bp.route("", methods=["GET", "POST"])
 def check() -> ResponseReturnValue:
     form = CheckForm()
     if form.validate_on_submit():
@@ -68,7 +59,7 @@ def check() -> ResponseReturnValue:
     )
 
 
-@bp.route("/case")
+@anonymous_bp.route("/case")
 def case() -> ResponseReturnValue:
     return _show_case(MessageForm(formdata=None))
 
@@ -91,7 +82,7 @@ def _show_case(form: MessageForm, status: int = 200) -> ResponseReturnValue:
     )
 
 
-@bp.route("/case/messages", methods=["POST"])
+@anonymous_bp.route("/case/messages", methods=["POST"])
 def reply() -> ResponseReturnValue:
     form = MessageForm()
     submission = _unlocked_case()
@@ -108,7 +99,7 @@ def reply() -> ResponseReturnValue:
     return _show_case(form, 400)
 
 
-@bp.route("/finish", methods=["POST"])
+@anonymous_bp.route("/finish", methods=["POST"])
 def finish() -> ResponseReturnValue:
     stored = _stored()
     if stored:
@@ -116,3 +107,25 @@ def finish() -> ResponseReturnValue:
     session.pop(SESSION_KEY, None)
     flash("Done. Nothing about your visit has been kept on this computer.", "success")
     return redirect(url_for("anonymous.check"))
+
+
+@anonymous_bp.route("/case/answer", methods=["POST"])
+def answer_question() -> ResponseReturnValue:
+    """The Freedom to Speak Up guardian's closing questions, answered anonymously."""
+    from engage.guardian.feedback import answer_anonymously
+    from engage.guardian.forms import QuestionForm
+
+    submission = _unlocked_case()
+    if submission is None:
+        return redirect(url_for("anonymous.check"))
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        flash("Choose an answer.", "info")
+        return redirect(url_for("anonymous.case") + "#ftsu-questions")
+    try:
+        answer_anonymously(submission, form.question.data, form.answer.data)
+    except ValidationFailed as problem:
+        flash(problem.message, "info")
+    else:
+        flash("Thank you for answering.", "success")
+    return redirect(url_for("anonymous.case") + "#ftsu-questions")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -192,6 +193,11 @@ class InboxFilterForm(FlaskForm):
     )
     theme_id = SelectField("Theme", coerce=int_or_none, default=None)
     unit_id = SelectField("Unit", coerce=int_or_none, default=None)
+    escalated = SelectField(
+        "Escalated",
+        choices=options([("", "Escalated or not"), ("yes", "Escalated only")]),
+        default="",
+    )
     older_than_days = IntegerField(
         "Raised at least this many days ago",
         validators=[
@@ -204,6 +210,12 @@ class InboxFilterForm(FlaskForm):
         choices=options([("oldest", "Oldest first"), ("newest", "Newest first")]),
         default="oldest",
     )
+    date_from = DateField("Raised from (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField("Raised up to (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The 'up to' date must be the same as or after the 'from' date")
 
 
 class IdeaSearchForm(FlaskForm):

@@ -11,12 +11,11 @@ from wtforms import Field
 
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
+from engage.guardian.inbox import inbox_breakdown
 from engage.pagination import page_number
-from engage.responses.escalation import running_clock
 from engage.submissions import access, queries, services, social, themes
+from engage.submissions.blueprint import bp
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
-from engage.submissions.views import bp
-from engage.timeutil import utcnow
 
 
 def _page() -> int:
@@ -44,15 +43,17 @@ def inbox() -> ResponseReturnValue:
         older_than_days=valid(form.older_than_days),
         kind=valid(form.kind) or None,
         newest_first=form.sort.data == "newest",
+        date_from=valid(form.date_from),
+        date_to=valid(form.date_to),
+        escalated=valid(form.escalated) == "yes",
     )
     result = queries.inbox(current_user, filters, _page())
-    today = utcnow().date()
     return render_template(
         "submissions/inbox.html",
         form=form,
         result=result,
         counts=counts,
-        clock_of=lambda submission: running_clock(submission, today),
+        breakdown=inbox_breakdown(current_user, filters),
         title="Inbox",
     )
 

@@ -16,12 +16,11 @@ from engage.accounts.models import User
 from engage.accounts.passwords import hash_password
 from engage.audit.services import record
 from engage.counters import increment
-from engage.digests import alerts
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.links import external_url
 from engage.organisation.models import Unit
-from engage.submissions import access
+from engage.submissions import access, events
 from engage.submissions.models import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
@@ -157,7 +156,7 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
             f"{details.mode.value}ly, routed to the {queue.value}",
             anonymous=conceals_submitter(submission),
         )
-    alerts.item_raised(submission)
+    events.raised.send(submission)
     db.session.commit()
     return Receipt(submission.id, submission.reference, anonymous, queue, followup_code)
 
@@ -233,7 +232,7 @@ def mail_reference(submission: Submission, fallback_endpoint: str) -> tuple[str,
 def notify_submitter(submission: Submission) -> None:
     """Tell identifiable submitters that something changed (never the content itself), as they
     chose; by default changes within 15 minutes of each other make one email."""
-    alerts.item_updated(submission)
+    events.updated.send(submission)
 
 
 def reply(actor: User, submission_id: int, body: str) -> Message:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,8 +21,8 @@ from flask_wtf import FlaskForm
 from engage import throttle
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
-from engage.responses.pages import response_panel
 from engage.submissions import pages, queries, services, social, workflow
+from engage.submissions.blueprint import bp
 from engage.submissions.forms import (
     MODE_HINTS,
     CommentForm,
@@ -37,23 +35,8 @@ from engage.submissions.forms import (
     SupportForm,
 )
 from engage.submissions.models import Kind, SpeakUpMode, Status, Submission
-from engage.timeutil import utcnow
 
-bp = Blueprint("submissions", __name__)
-
-
-# The front door also takes anonymous ideas and concerns from visitors who are not signed in:
-# speaking up anonymously must not start with proving who you are.
-SIGNED_OUT_ENDPOINTS = frozenset({"submissions.front_door"})
 SIGNED_OUT_LIMITS = "SIGNED_OUT_SUBMISSION_LIMITS"
-
-
-@bp.before_request
-def require_sign_in() -> ResponseReturnValue | None:
-    """Every other page here needs a signed-in user; the services check the rest."""
-    if current_user.is_authenticated or request.endpoint in SIGNED_OUT_ENDPOINTS:
-        return None
-    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
 
 
 def _front_door_form() -> SubmissionForm:
@@ -191,7 +174,6 @@ def _render_detail(page: pages.SubmissionPage, **forms: object) -> ResponseRetur
         merge_form=forms.get("merge_form") or MergeForm(formdata=None),
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
-        panel=response_panel(current_user, page.submission, utcnow().date()),
         title=page.submission.title,
     )
 
@@ -352,6 +334,3 @@ def _back_to(submission_id: int | None, comment_id: int | None) -> str:
     if submission_id is None and comment_id is not None:
         submission_id = social.submission_id_of_comment(comment_id)
     return url_for("submissions.detail", submission_id=submission_id)
-
-
-from engage.submissions import list_views  # noqa: E402,F401  (routes on this blueprint)

@@ -26,6 +26,7 @@ def test_reset_link_arrives_by_smtp_and_sets_a_new_password(
     user = make_user(email="reset.me@test.nhs.uk")
     page = client.post("/forgotten-password", data={"email": "Reset.Me@test.nhs.uk"})
     assert "Check your email" in page.get_data(as_text=True)
+    smtp_inbox.deliver()
     [message] = smtp_inbox.to(user.email)
     assert message["Subject"] == "Reset your engage password"
     link = _link(message.get_content())
@@ -41,6 +42,7 @@ def test_reset_link_arrives_by_smtp_and_sets_a_new_password(
 def test_reset_link_works_only_once(client: FlaskClient, smtp_inbox: Inbox) -> None:
     user = make_user()
     client.post("/forgotten-password", data={"email": user.email})
+    smtp_inbox.deliver()
     link = _link(smtp_inbox.to(user.email)[0].get_content())
     client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     again = client.get(link)
@@ -55,6 +57,7 @@ def test_reset_link_works_only_once(client: FlaskClient, smtp_inbox: Inbox) -> N
 def test_expired_link_is_refused(app: Flask, client: FlaskClient, smtp_inbox: Inbox) -> None:
     user = make_user()
     client.post("/forgotten-password", data={"email": user.email})
+    smtp_inbox.deliver()
     link = _link(smtp_inbox.to(user.email)[0].get_content())
     app.config["PASSWORD_RESET_HOURS"] = -1
     try:
@@ -76,6 +79,7 @@ def test_unknown_email_gets_the_same_answer_and_no_mail(
 ) -> None:
     page = client.post("/forgotten-password", data={"email": "nobody@test.nhs.uk"})
     assert "Check your email" in page.get_data(as_text=True)
+    smtp_inbox.deliver()
     assert smtp_inbox.messages == []
 
 
@@ -84,6 +88,7 @@ def test_short_or_mismatched_passwords_are_refused_beside_the_field(
 ) -> None:
     user = make_user()
     client.post("/forgotten-password", data={"email": user.email})
+    smtp_inbox.deliver()
     link = _link(smtp_inbox.to(user.email)[0].get_content())
     short = client.post(link, data={"password": "short", "confirm": "short"}).get_data(as_text=True)
     assert "Password must be 12 characters or more" in short
@@ -152,6 +157,7 @@ def test_reset_link_ignores_a_forged_host_header(client: FlaskClient, smtp_inbox
     get a valid reset link pointing at evil.example."""
     user = make_user(email="forged.host@test.nhs.uk")
     client.post("/forgotten-password", data={"email": user.email}, headers={"Host": "evil.example"})
+    smtp_inbox.deliver()
     [message] = smtp_inbox.to(user.email)
     assert "evil.example" not in message.get_content()
     assert "http://127.0.0.1:5000/reset-password/" in message.get_content()

@@ -1,8 +1,8 @@
 """Browser tests: headless Chromium, driven by Playwright, against a live engage server.
 
-The server is built once per session from the migrations and the demo trust, with CSRF
-protection on, since the browser submits real forms. None of these fixtures depends on the
-root conftest's `database_url`, so browser tests run once, not once per database.
+The server is built once per session on a copy of the session's demo trust (SQLite), with
+CSRF protection on, since the browser submits real forms. None of these fixtures depends on
+the root conftest's `database_url`, so a `--db=postgresql` run leaves the browser tests out.
 
 Playwright cannot download browsers here: it drives Debian's Chromium, /usr/bin/chromium
 (override with ENGAGE_CHROMIUM).
@@ -10,7 +10,6 @@ Playwright cannot download browsers here: it drives Debian's Chromium, /usr/bin/
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -26,15 +24,21 @@ from config import TestConfig
 from engage import create_app
 from engage.extensions import db
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, is_same_origin
+from tests.factories.databases import copy_sqlite
+from tests.factories.demo import DEMO_GROUP, DemoTrust, demo_file
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder, present and future, is a browser test."""
+    """Every test in this folder, present and future, is a browser test. Under pytest-xdist
+    (`--dist loadgroup`) they all run in one worker, with the other users of the demo trust,
+    so that one browser, one live server and one seeding serve them all."""
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS_DIR):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
 
 
 # -- the live server -----------------------------------------------------------------------
@@ -69,26 +73,22 @@ def _buffered(app: Flask) -> Any:
 
 
 def build_browser_app(database_path: Path) -> Flask:
-    """engage as the browser sees it: CSRF on, the schema from the migrations, the demo trust."""
-    from engage.cli.seed_demo import seed_demo_data
-
-    app = create_app(
+    """engage as the browser sees it: CSRF on, on a database holding the demo trust."""
+    return create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_path}",
         WTF_CSRF_ENABLED=True,
     )
-    with app.app_context():
-        upgrade()
-        # Two years of ideas, concerns and responses, so the crawl reaches every kind of page.
-        seed_demo_data(random.Random(2026), app.config["DEMO_PASSWORD"])
-        db.session.commit()
-    return app
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The app behind live_server, for a test that needs to look in its database."""
-    app = build_browser_app(tmp_path_factory.mktemp("browser") / "browser.db")
+def live_app(demo_sqlite: DemoTrust, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app behind live_server, for a test that needs to look in its database. Two years of
+    ideas, concerns and responses, so the crawl reaches every kind of page: a copy of the
+    session's demo trust, since the browser's forms commit."""
+    path = tmp_path_factory.mktemp("browser") / "browser.db"
+    copy_sqlite(demo_file(demo_sqlite), path)
+    app = build_browser_app(path)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -41,8 +41,10 @@ def test_three_updates_in_a_minute_make_one_email_and_a_later_one_a_second(
         change_status(leader, idea.id, Status.UNDER_REVIEW, note="Looking at the hoist")
         reply(leader, idea.id, "We have ordered new batteries.")
         assert send_due_alerts(started + QUARTER - SECOND)["emails"] == 0, "not before 15 min"
+        smtp_inbox.deliver()
         assert smtp_inbox.to(raiser.email) == []
         assert send_due_alerts(utcnow() + QUARTER)["emails"] == 1
+    smtp_inbox.deliver()
     [mail] = smtp_inbox.to(raiser.email)
     assert mail["Subject"] == f"There is an update on your idea ({idea.reference})"
     assert "hoist" not in mail.get_content().lower()
@@ -54,6 +56,7 @@ def test_three_updates_in_a_minute_make_one_email_and_a_later_one_a_second(
         later = utcnow()
         assert send_due_alerts(later + QUARTER - SECOND)["emails"] == 0
         assert send_due_alerts(later + QUARTER + SECOND)["emails"] == 1
+    smtp_inbox.deliver()
     assert len(smtp_inbox.to(raiser.email)) == 2
 
 
@@ -108,6 +111,7 @@ def test_a_leader_who_chose_immediate_hears_at_once_without_content(
     make_submission(make_user(unit=ward), kind=Kind.CONCERN, title="Bullying on nights")
     with app.test_request_context():
         assert send_due_alerts(utcnow() + SECOND)["emails"] == 1
+    smtp_inbox.deliver()
     [mail] = smtp_inbox.to(leader.email)
     assert mail["Subject"] == "A new concern is waiting"
     assert "bullying" not in mail.get_content().lower()

@@ -112,10 +112,10 @@ def test_a_tampered_link_is_refused_and_changes_nothing(
 def test_the_digest_email_has_html_and_one_click_headers(
     app: Flask, db_session: object, smtp_inbox: Inbox
 ) -> None:
-    # Passes once the durable outbox carries html and headers to SMTP (issue 8, "sched").
     leader = make_user(Role.LEADER, leads_units=(make_unit(),))
     with app.test_request_context():
         run_digests(MONDAY_8)
+    smtp_inbox.deliver()
     [mail] = smtp_inbox.to(leader.email)
     assert re.fullmatch(r"<https?://\S+/digests/unsubscribe/\S+>", mail["List-Unsubscribe"])
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -10,6 +10,7 @@ from engage.accounts.models import User
 from engage.digests.alerts import send_due_alerts
 from engage.digests.models import Digest, DigestKind
 from engage.extensions import db
+from engage.mail.sender import send_due
 from engage.timeutil import utcnow
 
 
@@ -30,6 +31,8 @@ def make_digest(recipient: User, *, kind: DigestKind = DigestKind.STAFF) -> Dige
 
 
 def deliver_alerts_after(app: Flask, minutes: int = 16) -> None:
-    """Run the alerts job as it would run `minutes` from now: coalesced updates wait 15."""
+    """Run the alerts job as it would run `minutes` from now (coalesced updates wait 15), then
+    the outbox sender, as the scheduler would: alerts are outbox rows until it delivers them."""
     with app.test_request_context():
         send_due_alerts(utcnow() + timedelta(minutes=minutes))
+        send_due()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -16,7 +17,16 @@ from flask import Flask
 
 @dataclass
 class Inbox:
+    app: Flask
     messages: list[EmailMessage] = field(default_factory=list)
+
+    def deliver(self, now: datetime | None = None) -> dict[str, int]:
+        """Run the outbox sender once, as the scheduler's job would (mail is never sent
+        inside a request)."""
+        from engage.mail.sender import send_due
+
+        with self.app.app_context():
+            return send_due(now)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
@@ -36,7 +46,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp_inbox(app: Flask) -> Iterator[Inbox]:
     """Switch the app to SMTP delivery into a local server for the length of a test."""
-    inbox = Inbox()
+    inbox = Inbox(app)
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from engage.accounts.models import Role
 from engage.audit.models import AuditEvent
+from engage.digests.alerts import send_due_alerts
 from engage.extensions import db
 from engage.responses.escalation import run_escalations
 from engage.responses.models import Escalation
 from engage.submissions.models import Kind, SpeakUpMode, Submission
+from engage.timeutil import utcnow
 from tests.factories.accounts import make_user
 from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
@@ -64,6 +67,7 @@ def test_overdue_items_go_to_the_directorate_then_the_guardian_once(
 
 
 def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
+    make_user(Role.GUARDIAN)
     idea = make_submission(make_user(), kind=Kind.IDEA)
     _backdate(idea)
     with app.test_request_context():
@@ -74,6 +78,7 @@ def test_ideas_never_go_to_the_guardian(app: Flask, db_session: object) -> None:
 def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_session: object) -> None:
     ward = make_unit()
     make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    make_user(Role.GUARDIAN)
     concern = make_submission(
         make_user(unit=ward), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL
     )
@@ -84,7 +89,9 @@ def test_confidential_concerns_never_reach_the_directorate(app: Flask, db_sessio
 
 
 def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = make_submission(make_user(unit=ward))
     idea.submitted_on = SUBMITTED
     idea.acknowledged_on = SUBMITTED + timedelta(days=1)
     idea.status = "acknowledged"
@@ -95,14 +102,32 @@ def test_acknowledged_items_run_the_decision_clock(app: Flask, db_session: objec
     assert _escalations() == [("decide", "directorate")]
 
 
-def test_the_escalate_command(app: Flask, db_session: object) -> None:
-    idea = make_submission(make_user())
+def test_the_escalate_command(
+    app: Flask, db_session: object, smtp_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command runs with no request at all, as the scheduler will: the link in the mail
+    comes from ENGAGE_BASE_URL."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://engage.trust.example/app")
+    ward = make_unit()
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,), email="lead@test.nhs.uk")
+    idea = make_submission(make_user(unit=ward))
     _backdate(idea)
     result = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert result.exit_code == 0, result.output
     assert "1 escalations on 2027-01-08" in result.output
+    # The lead's escalation alert goes in their daily send (digests.alerts), also a job.
+    with app.app_context():
+        send_due_alerts(utcnow() + timedelta(days=1, minutes=1))
+    smtp_inbox.deliver()
+    [mail] = smtp_inbox.to(lead.email)
+    assert "An overdue item has been passed to you." in mail.get_content()
+    assert "https://engage.trust.example/app/inbox" in mail.get_content().split()
     again = app.test_cli_runner().invoke(args=["escalate", "--date", "2027-01-08"])
     assert "0 escalations" in again.output
+    with app.app_context():
+        send_due_alerts(utcnow() + timedelta(days=2, minutes=1))
+    smtp_inbox.deliver()
+    assert len(smtp_inbox.to(lead.email)) == 1
 
 
 def test_overdue_items_are_flagged_in_the_inbox(app: Flask, db_session: object) -> None:

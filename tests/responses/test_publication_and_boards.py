@@ -61,6 +61,7 @@ def test_publication_reaches_the_boards_and_tells_submitter_and_supporters(
         Support(submission_id=idea.id, user_id=supporter.id, created_on=idea.submitted_on)
     )
     db.session.commit()
+    smtp_inbox.deliver()
     smtp_inbox.messages.clear()
     _publish(client, idea)
     deliver_alerts_after(client.application)  # updates are coalesced for 15 minutes

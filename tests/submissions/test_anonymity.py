@@ -121,6 +121,7 @@ def test_return_with_code_and_passphrase_and_read_the_guardians_reply(
         f"/submissions/{submission.id}/messages",
         data={"body": "Thank you. Which shifts were worst?"},
     )
+    smtp_inbox.deliver()
     assert smtp_inbox.messages == [], "no email can reach an anonymous person"
 
     visitor = client.application.test_client()  # a different, signed-out browser

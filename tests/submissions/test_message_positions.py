@@ -43,11 +43,10 @@ def _write(
         failures.append(error)
 
 
-def test_two_messages_sent_at_once_each_keep_their_own_place(
-    empty_app: Flask, database_url: str
-) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite admits one writer at a time, so it cannot interleave two messages")
+@pytest.mark.postgres_only(
+    reason="SQLite admits one writer at a time, so it cannot interleave two messages"
+)
+def test_two_messages_sent_at_once_each_keep_their_own_place(empty_app: Flask) -> None:
     with empty_app.test_request_context():
         upgrade()
         ward = make_unit()

@@ -1,0 +1,355 @@
+"""Two years of the Freedom to Speak Up guardian's cases for the demo trust.
+
+Every concern in the guardian's queue gets its case record, and cases raised outside engage
+(in person, by phone, by email, by letter) are added week by week. Each quarter also gets one
+case from every worker group, modes, themes and feedback answers in turn, so that every item
+of a past quarter's return is non-zero; and a cluster of recent concerns about the rota and
+night shifts on one surgical ward gives the emerging themes something true to find.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from engage.accounts.models import Role, User
+from engage.extensions import db, random_id
+from engage.guardian.feedback import add_months
+from engage.guardian.models import CaseEntry, GuardianCase, ReferralTo, ReportLearning
+from engage.guardian.services import new_case_reference
+from engage.organisation.models import StaffGroup, Unit
+from engage.quarters import Quarter
+from engage.submissions.models import (
+    Kind,
+    Queue,
+    SpeakUpMode,
+    Status,
+    StatusChange,
+    Submission,
+    Theme,
+)
+from engage.submissions.references import new_reference
+
+CHANNELS = ("in_person", "phone", "email", "letter")
+UNIT_WEIGHTS = {
+    "Emergency Department": 6,
+    "Maternity Unit": 5,
+    "Intensive Care Unit": 4,
+    "Main Theatres": 3,
+    "Acute Medical Unit": 3,
+}
+THEME_WEIGHTS = {
+    "Staffing and workload": 6,
+    "Bullying or harassment": 5,
+    "Patient safety and quality": 5,
+    "Inappropriate attitudes and behaviours": 4,
+    "Worker safety and wellbeing": 4,
+}
+NATIONAL = (
+    "Patient safety and quality",
+    "Worker safety and wellbeing",
+    "Bullying or harassment",
+    "Inappropriate attitudes and behaviours",
+)
+SUMMARIES = {
+    "Staffing and workload": "Raised that shifts are regularly short of registered staff and breaks are missed.",
+    "Bullying or harassment": "Described being belittled by a senior colleague in front of the team.",
+    "Patient safety and quality": "Worried that observations are not being escalated when patients deteriorate.",
+    "Inappropriate attitudes and behaviours": "Reported jokes and remarks about colleagues' accents in the staff room.",
+    "Worker safety and wellbeing": "Said that lone working at night leaves staff unsafe with aggressive visitors.",
+    "Equipment and environment": "Raised that faulty equipment is kept in use because replacements take months.",
+    "Processes and systems": "Said the incident reporting system is hard to use, so incidents go unreported.",
+    "Training and development": "Raised that mandatory training cannot be done in work time.",
+    "Other": "Asked for advice on raising a concern about a recruitment process.",
+}
+OUTCOMES = (
+    "Raised with the directorate's leadership; staffing reviewed and an extra shift funded.",
+    "Mediation offered and accepted; the team has had a facilitated session on civility.",
+    "Escalated to the medical director; a review of the escalation process is under way.",
+    "Advice given on the grievance policy; the person chose to resolve it informally.",
+    "Security cover at night increased after the concern was shared (without the person's name).",
+)
+CLUSTER = (
+    (
+        "New rota and night shifts",
+        "The new rota gives us three night shifts in a row and then an early shift.",
+    ),
+    (
+        "Rota changes at short notice",
+        "The rota is changed at short notice, often moving people onto night shifts.",
+    ),
+    (
+        "Night shift cover",
+        "Since the rota changed, night shift cover is one registered nurse short most weeks.",
+    ),
+    ("Rota is unfair", "The rota puts the same people on night shifts every weekend."),
+    (
+        "Tired after night shifts",
+        "With the new rota there is no rest day after night shifts and people are exhausted.",
+    ),
+    (
+        "Rota requests ignored",
+        "Requests on the rota are ignored and night shifts are given without asking.",
+    ),
+    (
+        "Night shift breaks",
+        "On night shift we cannot take breaks because the rota leaves us short.",
+    ),
+)
+LEARNING = (
+    "Concerns about staffing and workload in the Emergency Department and on Ward 12 fed "
+    "into the nursing establishment review; two extra registered nurse posts were approved "
+    "for nights.\n"
+    "Bullying and harassment remains the second theme. The civility and respect programme "
+    "has reached 6 of 15 teams; teams that have taken part raised fewer concerns about "
+    "behaviours this quarter.\n"
+    "A cluster of concerns about the new rota and night shifts on Ward 12 was spotted early "
+    "and shared with the directorate (no individual was named); the rota is being redesigned "
+    "with the team."
+)
+PEOPLE = ("Jo Evans", "Priya Shah", "Kwame Mensah", "Laura Nowak", "Imran Khan", "Rosa Diaz")
+
+
+def _weighted(rng: random.Random, names: list[str], weights: dict[str, int]) -> str:
+    return rng.choices(names, [weights.get(name, 1) for name in names])[0]
+
+
+def seed_guardian(rng: random.Random, today: date) -> int:
+    guardian = db.session.scalar(select(User).where(User.role == Role.GUARDIAN.value))
+    units = {u.name: u for u in db.session.scalars(select(Unit).order_by(Unit.id))}
+    themes = {t.name: t for t in db.session.scalars(select(Theme))}
+    groups = list(db.session.scalars(select(StaffGroup).order_by(StaffGroup.position)))
+    _emerging_cluster(rng, units["Ward 12 (General Surgery)"], themes, today)
+    count = _cases_for_queue(rng, themes, today, guardian)
+    first = Quarter.of(today - timedelta(weeks=104))
+    quarter = first
+    while quarter.start <= today:
+        count += _quarter_cases(rng, quarter, today, units, themes, groups, guardian)
+        quarter = Quarter(quarter.year + (quarter.number == 4), quarter.number % 4 + 1)
+    db.session.add(
+        ReportLearning(
+            period=Quarter.of(today).previous().key,
+            learning=LEARNING,
+            updated_by_id=guardian.id if guardian else None,
+            updated_on=today,
+        )
+    )
+    return count
+
+
+def _case(
+    rng: random.Random,
+    raised_on: date,
+    today: date,
+    *,
+    themes: list[Theme],
+    unit: Unit | None,
+    group: StaffGroup | None,
+    mode: str,
+    channel: str = "engage",
+    submission: Submission | None = None,
+    detriment: bool = False,
+    close_within: int | None = None,
+) -> GuardianCase:
+    case = GuardianCase(
+        id=random_id(),
+        reference=new_case_reference(),
+        submission_id=submission.id if submission else None,
+        channel=channel,
+        mode=mode,
+        raised_on=raised_on,
+        unit_id=unit.id if unit else None,
+        staff_group_id=group.id if group else None,
+        summary="" if submission else SUMMARIES.get(themes[0].name, SUMMARIES["Other"]),
+        person=rng.choice(PEOPLE) if not submission and mode != "anonymous" else None,
+        detriment_indicated=detriment,
+        created_on=raised_on,
+        themes=themes,
+    )
+    closed_on = raised_on + timedelta(days=close_within or rng.randint(14, 80))
+    if closed_on < today:
+        case.closed_on, case.outcome = closed_on, rng.choice(OUTCOMES)
+        case.detriment_question_due_on = add_months(closed_on, 3)
+    db.session.add(case)
+    db.session.flush()  # entries refer to it by id, without a relationship to order them
+    return case
+
+
+def _answer(case: GuardianCase, today: date, again: str | None, detriment: str | None) -> None:
+    if case.closed_on is None:
+        return
+    answered = case.closed_on + timedelta(days=3)
+    if again and answered <= today:
+        case.speak_up_again, case.speak_up_again_on = again, answered
+    due = case.detriment_question_due_on
+    if due is not None and due <= today:
+        case.detriment_asked_on = due
+        if detriment and due + timedelta(days=5) <= today:
+            case.detriment_answer, case.detriment_answer_on = detriment, due + timedelta(days=5)
+
+
+def _quarter_cases(
+    rng: random.Random,
+    quarter: Quarter,
+    today: date,
+    units: dict[str, Unit],
+    themes: dict[str, Theme],
+    groups: list[StaffGroup],
+    guardian: User | None,
+) -> int:
+    unit_names, theme_names = sorted(units), sorted(themes)
+    made = 0
+    # One case from each worker group early in the quarter, closed within it: the return's
+    # every row has something, answers included.
+    answers = ("yes", "no", "maybe", "dont_know")
+    follow_ups = ("no", "yes", "prefer_not")
+    for index, group in enumerate(groups):
+        raised = quarter.start + timedelta(days=index * 2)
+        if raised > today:
+            break
+        case = _case(
+            rng,
+            raised,
+            today,
+            themes=[themes[NATIONAL[index % 4]]],
+            unit=units[_weighted(rng, unit_names, UNIT_WEIGHTS)],
+            group=group,
+            mode=("open", "confidential", "anonymous")[index % 3],
+            channel=CHANNELS[index % 4],
+            detriment=index == 2,
+            close_within=30 + index,
+        )
+        _answer(case, today, answers[index % 4], follow_ups[index % 3])
+        _entries(rng, case, today, guardian)
+        made += 1
+    day = quarter.start
+    while day < min(quarter.end, today):
+        for _ in range(rng.randint(1, 5)):
+            raised = day + timedelta(days=rng.randint(0, 6))
+            if raised >= min(quarter.end, today):
+                continue
+            main = _weighted(rng, theme_names, THEME_WEIGHTS)
+            chosen = [themes[main]]
+            if rng.random() < 0.3:
+                extra = themes[rng.choice(NATIONAL)]
+                chosen += [extra] if extra not in chosen else []
+            case = _case(
+                rng,
+                raised,
+                today,
+                themes=chosen,
+                unit=units[_weighted(rng, unit_names, UNIT_WEIGHTS)],
+                group=rng.choice(groups[:7]),
+                mode=rng.choices(("open", "confidential", "anonymous"), (40, 45, 15))[0],
+                channel=rng.choice(CHANNELS),
+                detriment=rng.random() < 0.06,
+            )
+            again = rng.choices(answers, (70, 8, 12, 10))[0] if rng.random() < 0.7 else None
+            follow = rng.choices(follow_ups, (85, 8, 7))[0] if rng.random() < 0.6 else None
+            _answer(case, today, again, follow)
+            _entries(rng, case, today, guardian)
+            made += 1
+        day += timedelta(days=7)
+    return made
+
+
+def _entries(rng: random.Random, case: GuardianCase, today: date, guardian: User | None) -> None:
+    def add(kind: str, days: int, body: str, referred_to: str | None = None) -> None:
+        happened = case.raised_on + timedelta(days=days)
+        if happened > today or (case.closed_on and happened > case.closed_on):
+            return
+        db.session.add(
+            CaseEntry(
+                case_id=case.id,
+                kind=kind,
+                referred_to=referred_to,
+                body=body,
+                happened_on=happened,
+                author_id=guardian.id if guardian else None,
+                created_at=datetime.combine(happened, time(10, 0)),
+            )
+        )
+
+    add("contact", 0, "First conversation: listened, explained the options and what happens next.")
+    if rng.random() < 0.4:
+        add("action", 7, "Raised the theme (not the person) with the service's leadership.")
+    if rng.random() < 0.15:
+        referred = rng.choice(list(ReferralTo)).value
+        add("referral", 10, "Referred with the person's consent.", referred)
+    add("contact", 12, "Update given on progress.")
+
+
+def _cases_for_queue(
+    rng: random.Random, themes: dict[str, Theme], today: date, guardian: User | None
+) -> int:
+    concerns = db.session.scalars(
+        select(Submission).where(
+            Submission.kind == Kind.CONCERN.value, Submission.queue == Queue.GUARDIAN.value
+        )
+    ).all()
+    groups = list(db.session.scalars(select(StaffGroup).order_by(StaffGroup.position)))
+    for submission in concerns:
+        chosen = [submission.theme]
+        if submission.patient_safety and submission.theme.name != NATIONAL[0]:
+            chosen.append(themes[NATIONAL[0]])
+        submitter = (
+            db.session.get(User, submission.submitter_id) if submission.submitter_id else None
+        )
+        group = submitter.staff_group if submitter else rng.choice(groups)
+        case = _case(
+            rng,
+            submission.submitted_on,
+            today,
+            themes=chosen,
+            unit=submission.unit,
+            group=group,
+            mode=submission.mode,
+            submission=submission,
+            detriment=rng.random() < 0.05,
+        )
+        if not submission.status_enum.is_ending:
+            case.closed_on = case.outcome = case.detriment_question_due_on = None
+        elif submission.closed_on is not None:
+            case.closed_on = submission.closed_on
+            case.detriment_question_due_on = add_months(submission.closed_on, 3)
+        _answer(case, today, rng.choice(("yes", "yes", "maybe", "no")), "no")
+        _entries(rng, case, today, guardian)
+    return len(concerns)
+
+
+def _emerging_cluster(
+    rng: random.Random, unit: Unit, themes: dict[str, Theme], today: date
+) -> None:
+    staff = list(
+        db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "staff"))
+    )
+    for index, (title, description) in enumerate(CLUSTER):
+        day = today - timedelta(days=3 + index * 6)
+        submitter = staff[index % len(staff)]
+        submission = Submission(
+            id=random_id(),
+            reference=new_reference(Kind.CONCERN),
+            kind=Kind.CONCERN.value,
+            mode=SpeakUpMode.CONFIDENTIAL.value,
+            queue=Queue.GUARDIAN.value,
+            status=Status.SUBMITTED.value,
+            title=title,
+            description=description,
+            unit_id=unit.id,
+            theme_id=themes["Staffing and workload"].id,
+            submitter_id=submitter.id,
+            submitted_on=day,
+            submitted_at=datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59))),
+        )
+        db.session.add(submission)
+        db.session.flush()
+        db.session.add(
+            StatusChange(
+                submission_id=submission.id,
+                to_status=Status.SUBMITTED.value,
+                changed_on=day,
+                changed_at=submission.submitted_at,
+            )
+        )

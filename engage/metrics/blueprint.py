@@ -1,0 +1,7 @@
+"""The SPC chart page (views.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("metrics", __name__, url_prefix="/metrics")

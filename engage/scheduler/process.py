@@ -1,0 +1,130 @@
+"""The scheduler process (`flask --app engage scheduler`): wait for the lock, then run the jobs
+on APScheduler 3 until SIGTERM, SIGINT or the loss of the lock.
+
+Several may be started (one per server): the one holding the lock is active, the others check
+every SCHEDULER_LOCK_POLL_SECONDS and take over when it dies. On taking over, a scheduler
+first catches up what was missed while no scheduler was active, and says so in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from engage.scheduler.locks import SchedulerLock, lock_for
+from engage.scheduler.registry import LONDON, ScheduledJob
+from engage.scheduler.runner import describe_due, due_runs, latest_fire_time, run_job
+
+log = logging.getLogger("engage.scheduler")
+
+
+class SchedulerProcess:
+    def __init__(self, app: Flask, jobs: Sequence[ScheduledJob]) -> None:
+        self.app = app
+        self.jobs = list(jobs)
+        self.lock: SchedulerLock = lock_for(
+            app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
+        )
+        self.stopping = threading.Event()
+        self.scheduler: BlockingScheduler | None = None
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        poll = self.app.config["SCHEDULER_LOCK_POLL_SECONDS"]
+        told = False
+        try:
+            while not self.stopping.is_set():
+                if not self.lock.try_acquire():
+                    if not told:
+                        log.info(
+                            "another scheduler is active: waiting to take over "
+                            "(checking every %s s)",
+                            poll,
+                        )
+                        told = True
+                    self.stopping.wait(poll)
+                    continue
+                told = False
+                log.info("this scheduler is active, with %s jobs", len(self.jobs))
+                self._run_until_stopped()
+                self.lock.release()
+        finally:
+            self.lock.release()
+        log.info("scheduler stopped")
+
+    def _run_until_stopped(self) -> None:
+        threads = self.app.config["SCHEDULER_THREADS"]
+        if self.app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            threads = 1  # SQLite writes one transaction at a time: jobs take turns
+        scheduler = BlockingScheduler(
+            timezone=LONDON,
+            # The lock check has a thread of its own, so long jobs cannot hold it up.
+            executors={"default": ThreadPoolExecutor(threads), "watch": ThreadPoolExecutor(1)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": self.app.config["SCHEDULER_MISFIRE_GRACE_SECONDS"],
+            },
+        )
+        for job in self.jobs:
+            scheduler.add_job(self._run, job.trigger, args=[job], id=job.name, name=job.name)
+        scheduler.add_job(
+            self._check_lock,
+            IntervalTrigger(seconds=self.app.config["SCHEDULER_LOCK_POLL_SECONDS"]),
+            id="scheduler.lock-check",
+            executor="watch",
+        )
+        self._catch_up(scheduler)
+        self.scheduler = scheduler
+        if self.stopping.is_set():
+            return
+        scheduler.start()  # blocks until shut down
+        self.scheduler = None
+
+    def _catch_up(self, scheduler: BlockingScheduler) -> None:
+        now = datetime.now(LONDON)
+        with self.app.app_context():
+            due = due_runs(self.jobs, now)
+        for run in due:
+            log.info("%s", describe_due(run))
+            scheduler.add_job(
+                self._run_for,
+                "date",
+                run_date=now,
+                args=[run.job, run.scheduled_for],
+                id=f"{run.job.name}.catch-up",
+                misfire_grace_time=None,
+            )
+
+    def _run(self, job: ScheduledJob) -> None:
+        now = datetime.now(LONDON)
+        # The fire time this run is for: APScheduler calls a little after it.
+        scheduled_for = latest_fire_time(job.trigger, now + timedelta(seconds=1)) or now
+        self._run_for(job, scheduled_for)
+
+    def _run_for(self, job: ScheduledJob, scheduled_for: datetime) -> None:
+        with self.app.app_context():
+            run_job(job, scheduled_for)
+
+    def _check_lock(self) -> None:
+        if not self.lock.still_held():
+            log.error("the scheduler lock was lost (database connection gone): standing down")
+            if self.scheduler is not None:
+                self.scheduler.shutdown(wait=False)
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        log.info("%s received: stopping after the running jobs finish", signal.strsignal(signum))
+        self.stopping.set()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
