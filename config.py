@@ -106,8 +106,7 @@ class Config:
     # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
     # Failed follow-up tries allowed per code and per client, in tiers (a slowing back-off,
     # not a lock), and signed-out anonymous submissions per client. Counted in the
-    # rate-limit storage: memory:// in development, redis://... in production.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # rate-limit storage (RATELIMIT_STORAGE_URI, below).
     ANONYMOUS_CODE_LIMITS = os.environ.get(
         "ENGAGE_ANONYMOUS_CODE_LIMITS", "5 per 15 minutes; 10 per hour; 20 per day"
     )
@@ -128,6 +127,27 @@ class Config:
     # Freedom to Speak Up: months after a case closes before the person is asked whether they
     # have suffered detriment for speaking up. The return's items: engage/guardian/return_items.py.
     FTSU_DETRIMENT_QUESTION_MONTHS = _env_int("ENGAGE_FTSU_DETRIMENT_QUESTION_MONTHS", 3)
+
+    # Rate limits (Flask-Limiter, engage/ratelimits.py). Counts are kept in memory in
+    # development and tests, and in Redis in production, where every worker must share them.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "engage-rl")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins from one client, whatever the accounts (per client and account, the
+    # limit is LOGIN_MAX_FAILURES in LOGIN_LOCKOUT_MINUTES).
+    RATELIMIT_SIGN_IN = os.environ.get("ENGAGE_RATELIMIT_SIGN_IN", "20 per 15 minutes")
+    # Failed sign-ins for one account from every client together: high enough that a stranger
+    # needs many addresses to reach it, low enough to stop guessing spread over a botnet.
+    RATELIMIT_ACCOUNT = os.environ.get("ENGAGE_RATELIMIT_ACCOUNT", "100 per hour")
+    RATELIMIT_FORGOTTEN_PASSWORD = os.environ.get(
+        "ENGAGE_RATELIMIT_FORGOTTEN_PASSWORD", "5 per 15 minutes"
+    )
+    # Reset emails to one address, whoever asks: more requests are answered alike, unsent.
+    RATELIMIT_RESET_EMAILS = os.environ.get("ENGAGE_RATELIMIT_RESET_EMAILS", "3 per hour")
+    RATELIMIT_UPLOADS = os.environ.get("ENGAGE_RATELIMIT_UPLOADS", "30 per 10 minutes")
 
     DEMO_PASSWORD = os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo-2026")
     GENERATE_SECRET_KEY = False

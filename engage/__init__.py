@@ -15,6 +15,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import Config, config_from_env
+from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
@@ -71,6 +72,7 @@ def create_app(
     login_manager.init_app(app)
     _register_blueprints(app)
     _register_error_pages(app)
+    ratelimits.init_app(app)  # after the blueprints: it wraps their marked views
     _register_security_headers(app)
     from engage.cli import register_commands
     from engage.navigation import register_template_globals

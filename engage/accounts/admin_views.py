@@ -14,6 +14,7 @@ from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.organisation import services as organisation
 from engage.pagination import page_number
+from engage.ratelimits import rate_limited
 
 
 def _page_number() -> int:
@@ -110,6 +111,7 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
 
 
 @admin_bp.route("/import", methods=["GET", "POST"])
+@rate_limited("uploads")
 def import_csv() -> ResponseReturnValue:
     management.require_admin(current_user)
     form = ImportForm()

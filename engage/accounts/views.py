@@ -30,6 +30,7 @@ from engage.accounts.passwords import ResetTokenError
 from engage.errors import ValidationFailed
 from engage.extensions import get_by_id, login_manager
 from engage.forms import show_service_error
+from engage.ratelimits import rate_limited
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to see this page."
@@ -109,6 +110,7 @@ def sign_out() -> Response:
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
+@rate_limited("forgotten_password")
 def forgotten_password() -> ResponseReturnValue:
     form = ForgottenPasswordForm()
     if form.validate_on_submit():

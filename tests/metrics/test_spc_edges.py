@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from engage.metrics.csv_series import MAX_ROWS, parse_csv
+from engage.metrics.csv_series import MAX_LINES, MAX_ROWS, parse_csv
 from engage.metrics.spc import (
     LIMIT_SIGMAS,
     OUTLIER_SCREEN_FACTOR,
@@ -317,6 +317,14 @@ def test_csv_accepts_exactly_the_maximum_rows() -> None:
     assert len(parse_csv("\n".join(lines))) == MAX_ROWS
     with pytest.raises(SpcInputError, match=f"Line {MAX_ROWS + 1}: there are more than 1,000"):
         parse_csv("\n".join([*lines, f"{start + timedelta(weeks=MAX_ROWS)},1"]))
+
+
+def test_csv_blank_lines_count_towards_the_row_limit() -> None:
+    """Finding 5: a file of blank lines was read to its end (4-6 s of CPU for 2 MB)."""
+    rows = "2024-01-07,1\n2024-01-14,2\n"
+    assert len(parse_csv(rows + "\n" * (MAX_LINES - 2))) == 2, "line 1,001 is still read"
+    with pytest.raises(SpcInputError, match=f"Line {MAX_LINES + 1}: there are more than 1,000"):
+        parse_csv(rows + "\n" * (MAX_LINES - 1))
 
 
 @pytest.mark.parametrize(
