@@ -56,6 +56,9 @@ class Config:
     # period as well as at an absolute limit.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("ENGAGE_SESSION_HOURS", 8))
     SESSION_IDLE_MINUTES = _env_int("ENGAGE_SESSION_IDLE_MINUTES", 30)
+    # Where sessions are held: Redis when REDIS_URL is set, else the database.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_KEY_PREFIX = os.environ.get("ENGAGE_REDIS_KEY_PREFIX", "engage")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

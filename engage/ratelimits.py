@@ -156,7 +156,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def over_the_limit(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
         current = limiter.current_limit
-        wait = (current.reset_at - datetime.now(UTC).timestamp()) if current else 60
+        # The window's own end: RequestLimit.reset_at rounds it up a second.
+        wait = (current.window[0] - datetime.now(UTC).timestamp()) if current else 60
         return too_many_attempts_page(TooManyAttempts(wait))
 
     @app.errorhandler(TooManyAttempts)

@@ -14,13 +14,7 @@ from engage import create_app
 from engage.extensions import db
 from engage.ratelimits import limiter_for
 from tests.conftest import RedisTarget
-from tests.factories.accounts import make_user
-
-
-def client_at(app: Flask, address: str) -> FlaskClient:
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
+from tests.factories.accounts import client_at, make_user
 
 
 def _allowed(app: Flask, setting: str) -> int:

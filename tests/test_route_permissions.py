@@ -56,6 +56,11 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "admin_users.new_user": ("/admin/users/new", "GET", ADMIN_ONLY),
     "admin_users.edit_user": ("/admin/users/{user}", "GET", ADMIN_ONLY),
     "admin_users.unlock_user": ("/admin/users/{user}/unlock", "POST", ADMIN_ONLY),
+    "admin_users.sign_out_everywhere": (
+        "/admin/users/{user}/sign-out-everywhere",
+        "POST",
+        ADMIN_ONLY,
+    ),
     "admin_users.import_csv": ("/admin/import", "GET", ADMIN_ONLY),
     "organisation.structure": ("/admin/structure", "GET", ADMIN_ONLY),
     "organisation.edit_directorate": ("/admin/directorates/{directorate}", "GET", ADMIN_ONLY),

@@ -110,6 +110,15 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin_users.edit_user", user_id=user_id))
 
 
+@admin_bp.route("/users/<id:user_id>/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere(user_id: int) -> ResponseReturnValue:
+    ended = management.sign_out_everywhere(current_user, user_id)
+    user = management.get_user(current_user, user_id)
+    sessions = "1 session" if ended == 1 else f"{ended} sessions"
+    flash(f"{user.name} is signed out everywhere ({sessions} ended).", "success")
+    return redirect(url_for("admin_users.edit_user", user_id=user_id))
+
+
 @admin_bp.route("/import", methods=["GET", "POST"])
 @rate_limited("uploads")
 def import_csv() -> ResponseReturnValue:

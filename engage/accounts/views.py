@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engage.accounts import services
+from engage.accounts import services, sessions
 from engage.accounts.blueprint import bp
 from engage.accounts.forms import (
     ChangePasswordForm,
@@ -30,7 +29,7 @@ from engage.accounts.passwords import ResetTokenError
 from engage.errors import ValidationFailed
 from engage.extensions import get_by_id, login_manager
 from engage.forms import show_service_error
-from engage.ratelimits import rate_limited
+from engage.ratelimits import client_key, rate_limited
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to see this page."
@@ -38,34 +37,46 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
 
+SESSION_ID_KEY = "sid"
+ENDED_MESSAGES = {
+    sessions.Outcome.IDLE: "You were signed out because you had not used engage for a while.",
+    sessions.Outcome.EXPIRED: "You were signed out because you signed in a while ago. "
+    "Sign in again to carry on.",
+    sessions.Outcome.ENDED: "You have been signed out. Sign in again to carry on.",
+}
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id = session_id.partition(":")[0]
-    if not user_id.isdecimal() or len(user_id) > 18:
+    """The user of a session that `resume_session` found active, and only that user."""
+    user_id = g.get("session_user_id")
+    if user_id is None or session_id.partition(":")[0] != str(user_id):
         return None
-    user = get_by_id(User, int(user_id))
+    user = get_by_id(User, user_id)
     if user is None or not user.active or user.get_id() != session_id:
         return None
     return user
 
 
 @bp.before_app_request
-def end_idle_sessions() -> Response | None:
-    """Sign out a session left idle on a shared ward PC."""
-    if not current_user.is_authenticated:
+def resume_session() -> Response | None:
+    """Check the session's server-side record on every request: ended (signed out elsewhere,
+    a new password), idle on a shared ward PC, or past its absolute limit from sign-in."""
+    if request.endpoint == "static":
         return None
-    now = datetime.now(UTC).timestamp()
-    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    last_seen = session.get("last_seen", now)
-    if now - last_seen > idle_limit:
-        logout_user()
-        session.clear()
-        flash("You were signed out because you had not used engage for a while.", "info")
-        return redirect(url_for("accounts.sign_in", next=request.path))
-    g.last_seen_before = last_seen  # for pages that must leave no mark, see submissions.views
-    session["last_seen"] = now
-    session.permanent = True
-    return None
+    token = session.get(SESSION_ID_KEY)
+    if not isinstance(token, str):
+        session.pop("_user_id", None)  # a cookie from before server-side sessions
+        return None
+    resumed = sessions.resume(token)
+    if resumed.outcome is sessions.Outcome.ACTIVE:
+        g.session_user_id = resumed.user_id
+        session.permanent = True
+        return None
+    logout_user()
+    session.clear()
+    flash(ENDED_MESSAGES[resumed.outcome], "info")
+    return redirect(url_for("accounts.sign_in", next=request.path))
 
 
 def _safe_next(target: str | None) -> str:
@@ -87,22 +98,27 @@ def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            signed_in = services.authenticate(form.email.data, form.password.data, client_key())
         except services.SignInRefused as refused:
             form.form_errors.append(refused.message)
         else:
-            session.clear()
-            login_user(user)
-            session["last_seen"] = datetime.now(UTC).timestamp()
-            session.permanent = True
+            _begin(signed_in.user, signed_in.session_token)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/sign_in.html", form=form, title="Sign in")
+
+
+def _begin(user: User, token: str) -> None:
+    session.clear()
+    session[SESSION_ID_KEY] = token
+    g.session_user_id = user.id
+    login_user(user)
+    session.permanent = True
 
 
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out() -> Response:
-    services.record_sign_out(current_user)
+    services.sign_out(current_user, session.get(SESSION_ID_KEY))
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -152,14 +168,14 @@ def account() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(
+            token = services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
-            # The session names the old password; this one carries on with the new.
-            login_user(current_user._get_current_object())
+            # Every session has ended, this one too; this browser carries on in a new one.
+            _begin(current_user._get_current_object(), token)
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.account"))
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
