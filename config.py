@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -35,6 +36,17 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or None
+
+
+def _base_url_host() -> list[str]:
+    host = urlsplit(os.environ.get("ENGAGE_BASE_URL", "")).hostname
+    return [host] if host else []
 
 
 def _env_int(name: str, default: int) -> int:
@@ -67,6 +79,9 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("ENGAGE_LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = _env_int("ENGAGE_LOGIN_LOCKOUT_MINUTES", 15)
     PASSWORD_RESET_HOURS = _env_int("ENGAGE_PASSWORD_RESET_HOURS", 2)
+    # "Forgotten password" answers after this long whether or not it sent mail, so that the
+    # time taken does not tell whether an account exists (sending takes a moment).
+    RESET_ANSWER_SECONDS = float(os.environ.get("ENGAGE_RESET_ANSWER_SECONDS", "1.0"))
     PASSWORD_MIN_LENGTH = 12
     # argon2id cost: argon2-cffi's defaults (RFC 9106 low-memory profile).
     ARGON2_TIME_COST = _env_int("ENGAGE_ARGON2_TIME_COST", 3)
@@ -75,6 +90,13 @@ class Config:
 
     # Where engage is served: links in mail sent by jobs and commands, outside any request.
     BASE_URL = os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000")
+    # Host names a request may carry (Flask refuses others with 400). None accepts any, for
+    # development; production defaults to the host of ENGAGE_BASE_URL.
+    TRUSTED_HOSTS = _env_list("ENGAGE_TRUSTED_HOSTS")
+    REQUIRE_TRUSTED_HOSTS = False
+    # Reverse proxies in front of engage whose X-Forwarded-For is believed: the rate limits
+    # count clients by their address, which is otherwise the proxy's.
+    PROXIES_IN_FRONT = _env_int("ENGAGE_PROXIES_IN_FRONT", 0)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     CSV_IMPORT_MAX_ROWS = _env_int("ENGAGE_CSV_IMPORT_MAX_ROWS", 20000)
     SMALL_NUMBER_THRESHOLD = 5
@@ -172,6 +194,8 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    TRUSTED_HOSTS = _env_list("ENGAGE_TRUSTED_HOSTS") or _base_url_host()
+    REQUIRE_TRUSTED_HOSTS = True
 
 
 class TestConfig(Config):
@@ -181,6 +205,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "outbox"
     ALLOW_OUTBOX = True
     WTF_CSRF_ENABLED = False
+    RESET_ANSWER_SECONDS = 0.0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8192
     ARGON2_PARALLELISM = 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -130,7 +131,9 @@ def sign_out() -> Response:
 def forgotten_password() -> ResponseReturnValue:
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
+        answer_at = time.monotonic() + current_app.config["RESET_ANSWER_SECONDS"]
         services.request_password_reset(form.email.data)
+        time.sleep(max(0.0, answer_at - time.monotonic()))
         return render_template(
             "accounts/reset_sent.html", email=form.email.data, title="Check your email"
         )
