@@ -46,7 +46,9 @@ class SignedIn:
     session_token: str
 
 
-def authenticate(email: str, password: str, client: str) -> SignedIn:
+def authenticate(
+    email: str, password: str, client: str, device_cookie: str | None = None
+) -> SignedIn:
     """Start a session, or raise SignInRefused (wrong details) or TooManyAttempts (paused).
 
     Unknown, inactive and real accounts are answered alike, at the same cost: the same
@@ -54,13 +56,14 @@ def authenticate(email: str, password: str, client: str) -> SignedIn:
     engage/accounts/throttles.py). Paused requests stop before argon2.
     """
     account = account_key(email)
-    throttles.check_sign_in(client, account)
+    known_device = throttles.device_mark(email) in throttles.devices_known(device_cookie)
+    throttles.check_sign_in(client, account, known_device)
     user = find_user_by_email(email)
     usable = user is not None and user.active
     # verify_password checks a dummy hash when there is none, so every refusal costs the same.
     verified = verify_password(user.password_hash if usable and user else None, password)
     if not verified or user is None or not usable:
-        throttles.count_failed_sign_in(client, account)
+        throttles.count_failed_sign_in(client, account, known_device)
         raise SignInRefused(WRONG_CREDENTIALS)
     throttles.forget_failures(client, account)
     now = utcnow()

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engage.accounts import services, sessions
+from engage.accounts import services, sessions, throttles
 from engage.accounts.blueprint import bp
 from engage.accounts.forms import (
     ChangePasswordForm,
@@ -99,12 +99,24 @@ def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            signed_in = services.authenticate(form.email.data, form.password.data, client_key())
+            device = request.cookies.get(throttles.DEVICE_COOKIE)
+            signed_in = services.authenticate(
+                form.email.data, form.password.data, client_key(), device
+            )
         except services.SignInRefused as refused:
             form.form_errors.append(refused.message)
         else:
             _begin(signed_in.user, signed_in.session_token)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(
+                throttles.DEVICE_COOKIE,
+                throttles.remember_device(device, signed_in.user.email),
+                max_age=throttles.DEVICE_DAYS * 24 * 3600,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render_template("accounts/sign_in.html", form=form, title="Sign in")
 
 

@@ -13,11 +13,13 @@ from limits import parse
 
 from engage.accounts import passwords, services
 from engage.accounts.models import Role
+from engage.accounts.throttles import DEVICE_COOKIE
 from tests.factories.accounts import (
     client_at,
     credentials,
     make_user,
     pause_account_for_everyone,
+    sign_in,
 )
 from tests.factories.smtp import Inbox
 
@@ -124,6 +126,23 @@ def test_a_success_forgets_that_clients_earlier_failures(app: Flask, client: Fla
     client.post("/sign-out")
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         assert client.post("/sign-in", data=credentials(user, WRONG)).status_code == 200
+
+
+def test_the_guardians_own_browser_is_not_paused_with_the_account(
+    app: Flask, db_session: object
+) -> None:
+    guardian = make_user(Role.GUARDIAN)
+    own_browser = client_at(app, "10.77.0.1")
+    sign_in(own_browser, guardian)
+    own_browser.post("/sign-out")
+    pause_account_for_everyone(app, guardian)
+    assert (
+        client_at(app, "10.77.0.2").post("/sign-in", data=credentials(guardian)).status_code == 429
+    )
+    assert own_browser.post("/sign-in", data=credentials(guardian)).status_code == 302
+    forged = client_at(app, "10.77.0.3")
+    forged.set_cookie(DEVICE_COOKIE, "not-a-signed-value")
+    assert forged.post("/sign-in", data=credentials(guardian)).status_code == 429
 
 
 def test_guessing_from_many_clients_pauses_the_account_until_a_password_reset(
