@@ -67,7 +67,8 @@ def resume_session() -> Response | None:
         return None
     token = session.get(SESSION_ID_KEY)
     if not isinstance(token, str):
-        session.pop("_user_id", None)  # a cookie from before server-side sessions
+        if "_user_id" in session:
+            session.pop("_user_id")  # a cookie from before server-side sessions
         return None
     resumed = sessions.resume(token)
     if resumed.outcome is sessions.Outcome.ACTIVE:
@@ -76,6 +77,8 @@ def resume_session() -> Response | None:
         return None
     logout_user()
     session.clear()
+    if request.endpoint == "accounts.sign_in" and request.method == "POST":
+        return None  # signing in again: let it through rather than lose what was typed
     flash(ENDED_MESSAGES[resumed.outcome], "info")
     return redirect(url_for("accounts.sign_in", next=request.path))
 
