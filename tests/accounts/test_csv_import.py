@@ -62,7 +62,7 @@ def test_units_then_staff_import_creates_everything(admin_client: FlaskClient) -
 
 
 def test_reimport_updates_existing_staff(admin_client: FlaskClient) -> None:
-    unit = make_unit(name="Ward 40")
+    unit = make_unit(name="Ward Forty")
     existing = make_user(email="move.me@test.nhs.uk", name="Old Name")
     page = _upload(
         admin_client,
@@ -77,17 +77,17 @@ def test_reimport_updates_existing_staff(admin_client: FlaskClient) -> None:
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(admin_client: FlaskClient) -> None:
-    make_unit(name="Ward 50")
+    make_unit(name="Ward Fifty")
     before = _count(User)
     page = _upload(
         admin_client,
         "staff",
         "name,email,unit,staff group,role\n"
-        "Good Person,good@test.nhs.uk,Ward 50,Students,staff\n"
+        "Good Person,good@test.nhs.uk,Ward Fifty,Students,staff\n"
         "No Unit,nounit@test.nhs.uk,Ward 99,Students,staff\n"
-        "Bad Email,not-an-email,Ward 50,Students,staff\n"
-        "Twice,good@test.nhs.uk,Ward 50,Students,staff\n"
-        "Odd Role,odd@test.nhs.uk,Ward 50,Astronauts,captain\n",
+        "Bad Email,not-an-email,Ward Fifty,Students,staff\n"
+        "Twice,good@test.nhs.uk,Ward Fifty,Students,staff\n"
+        "Odd Role,odd@test.nhs.uk,Ward Fifty,Astronauts,captain\n",
     )
     assert "nothing was imported" in page
     assert "Line 3: Unit &#39;Ward 99&#39; is not known" in page
@@ -157,7 +157,7 @@ def test_a_leader_moved_by_the_import_stops_leading_the_old_unit(
 ) -> None:
     """Finding 9: the import moved a leader but kept the old unit's scope, so they still saw
     its open concerns, with names."""
-    old_ward, new_ward, also_led = (make_unit(name=f"Ward 5{n}") for n in range(3))
+    old_ward, new_ward, also_led = (make_unit(name=f"Moving Ward {n}") for n in "ABC")
     leader = make_user(
         Role.LEADER,
         unit=old_ward,
@@ -194,7 +194,7 @@ def test_a_leader_moved_by_the_import_stops_leading_the_old_unit(
 
 
 def test_someone_no_longer_a_leader_leads_nothing(admin_client: FlaskClient) -> None:
-    ward = make_unit(name="Ward 60")
+    ward = make_unit(name="Ward Sixty")
     leader = make_user(
         Role.LEADER, unit=ward, email="stepping.down@test.nhs.uk", leads_units=(ward,)
     )
