@@ -114,4 +114,3 @@ class UserSession(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     signed_in_at: Mapped[datetime] = mapped_column(DateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime)

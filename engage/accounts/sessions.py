@@ -1,10 +1,12 @@
-"""Server-side sessions: revocable at once, with an idle limit and an absolute limit that
-counts from sign-in (the cookie is re-signed on every request, so its own age proves nothing).
+"""Server-side sessions: revocable at once, with an absolute limit that counts from sign-in
+(the cookie is re-signed on every request, so its own age proves nothing).
 
 The browser's signed cookie holds a random token (`session["sid"]`); the server holds its
-SHA-256 with the user, the sign-in time and the last activity: in the database, or in Redis
-when REDIS_URL is set (with a prefix, REDIS_KEY_PREFIX). Ending a session deletes that record,
-so a copied cookie stops working on the next request.
+SHA-256 with the user and the sign-in time: in the database, or in Redis when REDIS_URL is
+set (with a prefix, REDIS_KEY_PREFIX). Ending a session deletes that record, so a copied
+cookie stops working on the next request. The server records nothing per request: the idle
+limit is checked against the last-seen time in the signed cookie (engage.accounts.views), so
+no server-side row marks the moment of each page, an anonymous submission's included.
 """
 
 from __future__ import annotations
@@ -18,13 +20,10 @@ from enum import Enum
 from typing import Any, Protocol
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from engage.accounts.models import UserSession
 from engage.extensions import db
-
-# Activity is written at most once a minute, so a busy page does not write on every request.
-TOUCH_EVERY_SECONDS = 60
 
 
 def clock() -> float:
@@ -34,7 +33,7 @@ def clock() -> float:
 
 class Outcome(Enum):
     ACTIVE = "active"
-    IDLE = "idle"
+    IDLE = "idle"  # found by the view, from the cookie
     EXPIRED = "expired"
     ENDED = "ended"
 
@@ -49,18 +48,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _limits() -> tuple[float, float]:
-    config = current_app.config
-    return config["SESSION_IDLE_MINUTES"] * 60, config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+def _lifetime() -> float:
+    return float(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
 
 
-def _judge(signed_in: float, last_seen: float, now: float) -> Outcome:
-    idle, lifetime = _limits()
-    if now - signed_in > lifetime:
-        return Outcome.EXPIRED
-    if now - last_seen > idle:
-        return Outcome.IDLE
-    return Outcome.ACTIVE
+def _judge(signed_in: float, now: float) -> Outcome:
+    return Outcome.EXPIRED if now - signed_in > _lifetime() else Outcome.ACTIVE
 
 
 class Store(Protocol):
@@ -79,33 +72,23 @@ def _epoch(moment: datetime) -> float:
 
 
 class DatabaseStore:
-    """Rows in user_sessions. `start` and `end_all` join the caller's transaction; touching
-    the last activity commits on its own, before the request's work."""
+    """Rows in user_sessions. `start`, `end` and `end_all` join the caller's transaction;
+    resuming only reads (an expired row is deleted, in a commit of its own)."""
 
     def start(self, user_id: int, token_hash: str, now: float) -> None:
-        moment = _naive(now)
         db.session.add(
-            UserSession(
-                token_hash=token_hash, user_id=user_id, signed_in_at=moment, last_seen_at=moment
-            )
+            UserSession(token_hash=token_hash, user_id=user_id, signed_in_at=_naive(now))
         )
 
     def resume(self, token_hash: str, now: float) -> Resumed:
         row = db.session.get(UserSession, token_hash)
         if row is None:
             return Resumed(Outcome.ENDED)
-        outcome = _judge(_epoch(row.signed_in_at), _epoch(row.last_seen_at), now)
+        outcome = _judge(_epoch(row.signed_in_at), now)
         if outcome is not Outcome.ACTIVE:
             db.session.delete(row)
             db.session.commit()
             return Resumed(outcome)
-        if now - _epoch(row.last_seen_at) >= TOUCH_EVERY_SECONDS:
-            db.session.execute(
-                update(UserSession)
-                .where(UserSession.token_hash == token_hash)
-                .values(last_seen_at=_naive(now))
-            )
-            db.session.commit()
         return Resumed(Outcome.ACTIVE, row.user_id)
 
     def end(self, token_hash: str) -> None:
@@ -134,8 +117,8 @@ class RedisStore:
         return f"{self.prefix}:user-sessions:{user_id}"
 
     def start(self, user_id: int, token_hash: str, now: float) -> None:
-        lifetime = int(_limits()[1]) + 1
-        fields = {"user": user_id, "signed_in": now, "last_seen": now}
+        lifetime = int(_lifetime()) + 1
+        fields = {"user": user_id, "signed_in": now}
         pipe = self.client.pipeline()
         pipe.hset(self._key(token_hash), mapping=fields)
         pipe.expire(self._key(token_hash), lifetime)
@@ -148,13 +131,11 @@ class RedisStore:
         if not stored:
             return Resumed(Outcome.ENDED)
         user_id = int(stored[b"user"])
-        outcome = _judge(float(stored[b"signed_in"]), float(stored[b"last_seen"]), now)
+        outcome = _judge(float(stored[b"signed_in"]), now)
         if outcome is not Outcome.ACTIVE:
             self.client.delete(self._key(token_hash))
             self.client.srem(self._user_key(user_id), token_hash)
             return Resumed(outcome)
-        if now - float(stored[b"last_seen"]) >= TOUCH_EVERY_SECONDS:
-            self.client.hset(self._key(token_hash), "last_seen", now)
         return Resumed(Outcome.ACTIVE, user_id)
 
     def end(self, token_hash: str) -> None:
@@ -207,12 +188,8 @@ def end_all(user_id: int) -> int:
 
 
 def purge_expired(now: float) -> int:
-    """Delete database sessions past either limit (Redis expires its own)."""
-    idle, lifetime = _limits()
+    """Delete database sessions past the absolute limit (Redis expires its own)."""
     result = db.session.execute(
-        delete(UserSession).where(
-            (UserSession.signed_in_at < _naive(now - lifetime))
-            | (UserSession.last_seen_at < _naive(now - idle))
-        )
+        delete(UserSession).where(UserSession.signed_in_at < _naive(now - _lifetime()))
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -28,7 +28,7 @@ from engage.accounts.forms import (
 from engage.accounts.models import User
 from engage.accounts.passwords import ResetTokenError
 from engage.errors import ValidationFailed
-from engage.extensions import get_by_id, login_manager
+from engage.extensions import db, get_by_id, login_manager
 from engage.forms import show_service_error
 from engage.ratelimits import client_key, rate_limited
 
@@ -71,10 +71,18 @@ def resume_session() -> Response | None:
             session.pop("_user_id")  # a cookie from before server-side sessions
         return None
     resumed = sessions.resume(token)
+    now = sessions.clock()
+    last_seen = session.get("last_seen", now)
     if resumed.outcome is sessions.Outcome.ACTIVE:
-        g.session_user_id = resumed.user_id
-        session.permanent = True
-        return None
+        if now - last_seen <= current_app.config["SESSION_IDLE_MINUTES"] * 60:
+            g.session_user_id = resumed.user_id
+            g.last_seen_before = last_seen  # for pages that leave no mark: submissions.views
+            session["last_seen"] = now
+            session.permanent = True
+            return None
+        sessions.end(token)
+        db.session.commit()
+        resumed = sessions.Resumed(sessions.Outcome.IDLE)
     logout_user()
     session.clear()
     if request.endpoint == "accounts.sign_in" and request.method == "POST":
@@ -126,6 +134,7 @@ def sign_in() -> ResponseReturnValue:
 def _begin(user: User, token: str) -> None:
     session.clear()
     session[SESSION_ID_KEY] = token
+    session["last_seen"] = sessions.clock()
     g.session_user_id = user.id
     login_user(user)
     session.permanent = True

@@ -1,7 +1,7 @@
 """server-side sessions
 
 Revision ID: e5a0c3d1f7b2
-Revises: c41e7d2a9b10
+Revises: 8a1908f77287
 Create Date: 2026-11-28 23:59:00.000000
 
 Sessions are held server-side (user_sessions, unless Redis holds them) so that sign-out, a new
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e5a0c3d1f7b2"
-down_revision = "c41e7d2a9b10"
+down_revision = "8a1908f77287"
 branch_labels = None
 depends_on = None
 
@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("signed_in_at", sa.DateTime(), nullable=False),
-        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
