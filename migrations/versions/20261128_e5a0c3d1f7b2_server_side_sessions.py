@@ -1,7 +1,7 @@
 """server-side sessions
 
 Revision ID: e5a0c3d1f7b2
-Revises: 8a1908f77287
+Revises: e4a9c2d7f5b8
 Create Date: 2026-11-28 23:59:00.000000
 
 Sessions are held server-side (user_sessions, unless Redis holds them) so that sign-out, a new
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e5a0c3d1f7b2"
-down_revision = "8a1908f77287"
+down_revision = "e4a9c2d7f5b8"
 branch_labels = None
 depends_on = None
 

@@ -154,6 +154,7 @@ def test_guessing_from_many_clients_pauses_the_account_until_a_password_reset(
     elsewhere = client_at(app, "10.99.0.1")
     assert elsewhere.post("/sign-in", data=credentials(user)).status_code == 429
     elsewhere.post("/forgotten-password", data={"email": user.email})
+    smtp_inbox.deliver()
     [message] = smtp_inbox.to(user.email)
     link = re.search(r"http://127\.0\.0\.1:5000(/reset-password/\S+)", message.get_content())
     assert link is not None
