@@ -45,8 +45,10 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         verify_password(None, password)  # same work as a real check: no timing oracle
         raise SignInRefused(WRONG_CREDENTIALS)
-    if user.locked_until is not None and user.locked_until > now:
-        raise SignInRefused(_locked_message(user))
+    if user.locked_until is not None:
+        if user.locked_until > now:
+            raise SignInRefused(_locked_message(user))
+        user.locked_until = None  # served: a later failure must not be reported as a lock
     if not user.active:
         verify_password(None, password)
         raise SignInRefused(WRONG_CREDENTIALS)
