@@ -38,6 +38,7 @@ def _fail(client: FlaskClient, user: User, times: int) -> list[str]:
 
 def _reset_link(client: FlaskClient, smtp_inbox: Inbox, user: User) -> str:
     client.post("/forgotten-password", data={"email": user.email})
+    smtp_inbox.deliver()
     [message] = smtp_inbox.to(user.email)
     match = re.search(r"http://127\.0\.0\.1:5000(/reset-password/\S+)", message.get_content())
     assert match
@@ -128,6 +129,7 @@ def test_inactive_users_are_sent_no_reset_link(client: FlaskClient, smtp_inbox: 
     user = make_user(active=False)
     page = client.post("/forgotten-password", data={"email": user.email})
     assert "Check your email" in page.get_data(as_text=True), "the same answer as for anyone"
+    smtp_inbox.deliver()
     assert smtp_inbox.messages == []
     assert _audited("account.reset_requested", user) == []
 
@@ -151,6 +153,7 @@ def test_the_reset_mail_greets_the_person_and_says_how_long_the_link_lasts(
 ) -> None:
     user = make_user(name="Robin Reset")
     client.post("/forgotten-password", data={"email": f"  {user.email.upper()} "})
+    smtp_inbox.deliver()
     [message] = smtp_inbox.to(user.email)
     body = message.get_content()
     assert body.startswith("Hello Robin Reset,")

@@ -40,6 +40,7 @@ def _overdue(unit: Unit, kind: Kind = Kind.CONCERN, **options: object) -> Submis
 
 
 def _told(inbox: Inbox, *people: User) -> list[bool]:
+    inbox.deliver()  # as the outbox job would
     return [bool(inbox.to(person.email)) for person in people]
 
 
@@ -85,6 +86,7 @@ def test_the_day_before_each_grace_period_ends_nothing_is_escalated(
     guardian = make_user(Role.GUARDIAN)
     concern = _overdue(ward)
     _escalate(app, date(2026, 12, 29))
+    smtp_inbox.deliver()
     assert _levels(concern) == [] and smtp_inbox.messages == []
     _escalate(app, DIRECTORATE_DAY)
     _escalate(app, date(2027, 1, 6))
@@ -109,6 +111,7 @@ def test_decided_and_closed_items_are_not_escalated(app: Flask, smtp_inbox: Inbo
         done.status = status.value
     db.session.commit()
     _escalate(app, GUARDIAN_DAY)
+    smtp_inbox.deliver()
     assert db.session.scalars(select(Escalation)).all() == []
     assert smtp_inbox.messages == []
 
@@ -123,6 +126,7 @@ def test_the_mail_names_the_reference_and_the_missed_step_only(
     concern.status = Status.ACKNOWLEDGED.value
     db.session.commit()
     _escalate(app, date(2027, 1, 20))  # decision due 15 January: three working days late
+    smtp_inbox.deliver()
     mails = {m["Subject"]: m.get_content() for m in smtp_inbox.to(lead.email)}
     assert set(mails) == {
         f"Overdue: an idea ({idea.reference}) has not been acknowledged in time",
@@ -139,6 +143,7 @@ def test_the_mail_names_the_reference_and_the_missed_step_only(
 
 def test_each_escalation_is_recorded_with_its_clock_and_dates(app: Flask) -> None:
     ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
     concern = _overdue(ward)
     _escalate(app, DIRECTORATE_DAY)
     [row] = db.session.scalars(select(Escalation)).all()
@@ -152,7 +157,8 @@ def test_each_escalation_is_recorded_with_its_clock_and_dates(app: Flask) -> Non
         select(AuditEvent.summary).where(AuditEvent.action == "submission.escalated")
     )
     assert summary == (
-        f"{concern.reference}: acknowledge overdue since 2026-12-23, escalated to directorate"
+        f"{concern.reference}: acknowledge overdue since 2026-12-23, escalated to directorate "
+        "(1 people)"
     )
 
 
@@ -181,7 +187,10 @@ def test_the_page_shows_both_clocks_and_a_closing_counts_as_the_decision(app: Fl
 
 
 def test_each_escalation_is_audited_with_its_clock_and_level(app: Flask) -> None:
-    concern = _overdue(make_unit())
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    make_user(Role.GUARDIAN)
+    concern = _overdue(ward)
     _escalate(app, GUARDIAN_DAY)
     events = db.session.scalars(
         select(AuditEvent)
@@ -202,9 +211,14 @@ def test_the_command_counts_every_escalation_and_warns_when_no_one_is_told(
     reached = [_overdue(told, kind=Kind.IDEA), _overdue(told, kind=Kind.IDEA)]
     stranded = _overdue(untold, kind=Kind.IDEA)
     result = app.test_cli_runner().invoke(args=["escalate", "--date", "2026-12-30"])
-    assert "3 escalations on 2026-12-30" in result.output
+    assert result.output == (
+        "2 escalations on 2026-12-30.\n"
+        "1 could not be escalated: no one to tell (see /admin/escalations).\n"
+    )
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert warnings == [f"no one to tell about the overdue {stranded.reference}"]
+    assert warnings == ["an overdue item has no one to escalate to at directorate level"]
+    assert stranded.reference not in "\n".join(warnings), "no reference in the logs"
+    smtp_inbox.deliver()
     assert len(smtp_inbox.messages) == len(reached)
 
 
