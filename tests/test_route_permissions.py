@@ -192,4 +192,8 @@ def test_roles_without_the_right_are_refused(
 def test_roles_with_the_right_are_served(endpoint: str, role: Role, client: FlaskClient) -> None:
     template, _, _ = ROUTES[endpoint]
     sign_in(client, make_user(role))
-    assert client.get(_path(template)).status_code == 200
+    response = client.get(_path(template))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "You cannot see this page" not in page
+    assert response.mimetype != "text/html" or "<h1" in page, "the page itself is served"
