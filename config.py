@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -37,6 +38,17 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or None
+
+
+def _base_url_host() -> list[str]:
+    host = urlsplit(os.environ.get("ENGAGE_BASE_URL", "")).hostname
+    return [host] if host else []
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -56,6 +68,9 @@ class Config:
     # period as well as at an absolute limit.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("ENGAGE_SESSION_HOURS", 8))
     SESSION_IDLE_MINUTES = _env_int("ENGAGE_SESSION_IDLE_MINUTES", 30)
+    # Where sessions are held: Redis when REDIS_URL is set, else the database.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_KEY_PREFIX = os.environ.get("ENGAGE_REDIS_KEY_PREFIX", "engage")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -64,6 +79,9 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("ENGAGE_LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCKOUT_MINUTES = _env_int("ENGAGE_LOGIN_LOCKOUT_MINUTES", 15)
     PASSWORD_RESET_HOURS = _env_int("ENGAGE_PASSWORD_RESET_HOURS", 2)
+    # "Forgotten password" answers after this long whether or not it sent mail, so that the
+    # time taken does not tell whether an account exists (sending takes a moment).
+    RESET_ANSWER_SECONDS = float(os.environ.get("ENGAGE_RESET_ANSWER_SECONDS", "1.0"))
     PASSWORD_MIN_LENGTH = 12
     # argon2id cost: argon2-cffi's defaults (RFC 9106 low-memory profile).
     ARGON2_TIME_COST = _env_int("ENGAGE_ARGON2_TIME_COST", 3)
@@ -72,6 +90,13 @@ class Config:
 
     # Where engage is served: links in mail sent by jobs and commands, outside any request.
     BASE_URL = os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000")
+    # Host names a request may carry (Flask refuses others with 400). None accepts any, for
+    # development; production defaults to the host of ENGAGE_BASE_URL.
+    TRUSTED_HOSTS = _env_list("ENGAGE_TRUSTED_HOSTS")
+    REQUIRE_TRUSTED_HOSTS = False
+    # Reverse proxies in front of engage whose X-Forwarded-For is believed: the rate limits
+    # count clients by their address, which is otherwise the proxy's.
+    PROXIES_IN_FRONT = _env_int("ENGAGE_PROXIES_IN_FRONT", 0)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     CSV_IMPORT_MAX_ROWS = _env_int("ENGAGE_CSV_IMPORT_MAX_ROWS", 20000)
     SMALL_NUMBER_THRESHOLD = 5
@@ -106,8 +131,7 @@ class Config:
     # Speaking up: anonymous follow-up, and the response clocks shown to submitters.
     # Failed follow-up tries allowed per code and per client, in tiers (a slowing back-off,
     # not a lock), and signed-out anonymous submissions per client. Counted in the
-    # rate-limit storage: memory:// in development, redis://... in production.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # rate-limit storage (RATELIMIT_STORAGE_URI, below).
     ANONYMOUS_CODE_LIMITS = os.environ.get(
         "ENGAGE_ANONYMOUS_CODE_LIMITS", "5 per 15 minutes; 10 per hour; 20 per day"
     )
@@ -137,6 +161,27 @@ class Config:
     # Updates to one person's own items within this many minutes go out as one email.
     UPDATE_COALESCE_MINUTES = _env_int("ENGAGE_UPDATE_COALESCE_MINUTES", 15)
 
+    # Rate limits (Flask-Limiter, engage/ratelimits.py). Counts are kept in memory in
+    # development and tests, and in Redis in production, where every worker must share them.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "engage-rl")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins from one client, whatever the accounts (per client and account, the
+    # limit is LOGIN_MAX_FAILURES in LOGIN_LOCKOUT_MINUTES).
+    RATELIMIT_SIGN_IN = os.environ.get("ENGAGE_RATELIMIT_SIGN_IN", "20 per 15 minutes")
+    # Failed sign-ins for one account from every client together: high enough that a stranger
+    # needs many addresses to reach it, low enough to stop guessing spread over a botnet.
+    RATELIMIT_ACCOUNT = os.environ.get("ENGAGE_RATELIMIT_ACCOUNT", "100 per hour")
+    RATELIMIT_FORGOTTEN_PASSWORD = os.environ.get(
+        "ENGAGE_RATELIMIT_FORGOTTEN_PASSWORD", "5 per 15 minutes"
+    )
+    # Reset emails to one address, whoever asks: more requests are answered alike, unsent.
+    RATELIMIT_RESET_EMAILS = os.environ.get("ENGAGE_RATELIMIT_RESET_EMAILS", "3 per hour")
+    RATELIMIT_UPLOADS = os.environ.get("ENGAGE_RATELIMIT_UPLOADS", "30 per 10 minutes")
+
     DEMO_PASSWORD = os.environ.get("ENGAGE_DEMO_PASSWORD", "engage-demo-2026")
     GENERATE_SECRET_KEY = False
     # The outbox shows every message, reset links included, to anyone who can reach it: only
@@ -157,6 +202,8 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    TRUSTED_HOSTS = _env_list("ENGAGE_TRUSTED_HOSTS") or _base_url_host()
+    REQUIRE_TRUSTED_HOSTS = True
 
 
 class TestConfig(Config):
@@ -166,6 +213,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "outbox"
     ALLOW_OUTBOX = True
     WTF_CSRF_ENABLED = False
+    RESET_ANSWER_SECONDS = 0.0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 8192
     ARGON2_PARALLELISM = 1

@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
+from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
@@ -51,6 +54,9 @@ def create_app(
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
     _check_settings(app)
+    if app.config["PROXIES_IN_FRONT"]:
+        hops = app.config["PROXIES_IN_FRONT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.jinja_options = {
         "undefined": ChainableUndefined,  # the NHS.UK macros read optional nested params
         "loader": ChoiceLoader(
@@ -72,6 +78,7 @@ def create_app(
     login_manager.init_app(app)
     _register_blueprints(app)
     _register_error_pages(app)
+    ratelimits.init_app(app)  # after the blueprints: it wraps their marked views
     _register_security_headers(app)
     from engage.cli import register_commands
     from engage.navigation import register_template_globals
@@ -90,6 +97,11 @@ def _check_settings(app: Flask) -> None:
         raise RuntimeError(
             "MAIL_BACKEND=outbox is for development only (anyone could read reset links): "
             "set MAIL_BACKEND=smtp and the SMTP_* settings."
+        )
+    if app.config["REQUIRE_TRUSTED_HOSTS"] and not app.config["TRUSTED_HOSTS"]:
+        raise RuntimeError(
+            "Set ENGAGE_BASE_URL (or ENGAGE_TRUSTED_HOSTS): production accepts requests only "
+            "for engage's own host name."
         )
 
 
@@ -164,6 +176,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
+        if request_ctx.url_adapter is None:
+            # A host name outside TRUSTED_HOSTS: no link can be built for it, so no page.
+            return "Bad request: unknown host name.", 400
         titles = {404: "Page not found", 405: "That action is not allowed here"}
         status = error.code or 500
         return page(status, titles.get(status, error.name), error.description or "")

@@ -14,7 +14,9 @@ temporary folder, or on PostgreSQL the database named in the URL with the worker
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ from sqlalchemy import orm
 from config import TestConfig, normalise_database_url
 from engage import create_app
 from engage.extensions import db
+from engage.ratelimits import limiter_for
 from tests.factories.databases import (
     create_postgres_database,
     new_database,
@@ -40,6 +43,7 @@ pytest_plugins = ["tests.factories.fixtures", "tests.factories.smtp", "tests.fac
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("ENGAGE_TEST_POSTGRES_URL", "")
 DATABASES = ("sqlite", "postgresql")
+REDIS_URL = os.environ.get("ENGAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -126,6 +130,43 @@ def db_session(app: Flask) -> Iterator[orm.scoped_session[orm.Session]]:
     """Everything a test writes, commits included, is rolled back at the end."""
     with rolled_back(app) as session:
         yield session
+
+
+@dataclass(frozen=True)
+class RedisTarget:
+    url: str
+    prefix: str
+
+
+@pytest.fixture
+def redis_target() -> Iterator[RedisTarget]:
+    """Redis for the tests of what production keeps there (rate limits, sessions), under a
+    key prefix of this test's own, removed afterwards. Unreachable: skipped, or failed in CI."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        client.close()
+        if IN_CI:
+            pytest.fail(f"Redis at {REDIS_URL} is unreachable")
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable")
+    prefix = f"engage-test-{secrets.token_hex(6)}"
+    try:
+        yield RedisTarget(REDIS_URL, prefix)
+    finally:
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Every test starts with no rate-limit counts: they live in the session-wide app's memory,
+    and every test client comes from the same address."""
+    if "app" in request.fixturenames:
+        limiter_for(request.getfixturevalue("app")).reset()
 
 
 @pytest.fixture

@@ -217,6 +217,10 @@ def _paths(rule: Rule, world: World) -> list[tuple[str, bool]]:
     return [(fill(values), True) for values in real] + [(path, False) for path in absurd]
 
 
+# Routes that may end the walker's server-side session (signing out, everywhere).
+SESSION_ENDING = {"accounts.sign_out", "admin_users.sign_out_everywhere", "accounts.account"}
+
+
 @pytest.mark.parametrize("role", [*Role, "signed out"])
 def test_no_route_answers_500_to_hostile_input(
     role: str, app: Flask, world: World, caplog: pytest.LogCaptureFixture
@@ -240,13 +244,17 @@ def test_no_route_answers_500_to_hostile_input(
         refused = response.status_code in (403, 404, 405) or "/sign-in" in (response.location or "")
         return not refused
 
-    first = app.test_client()
-    if role in world.users:
-        sign_in(first, world.users[role])
-    with first.session_transaction() as session:  # and an anonymous case unlocked
-        session[SESSION_KEY] = {"id": world.anonymous_case, "until": 2**40}
     cookie_name = app.config["SESSION_COOKIE_NAME"]
-    start = first.get_cookie(cookie_name)
+
+    def starting_cookie() -> Any:
+        first = app.test_client()
+        if role in world.users:
+            sign_in(first, world.users[role])
+        with first.session_transaction() as session:  # and an anonymous case unlocked
+            session[SESSION_KEY] = {"id": world.anonymous_case, "until": 2**40}
+        return first.get_cookie(cookie_name)
+
+    start = starting_cookie()
 
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -271,4 +279,6 @@ def test_no_route_answers_500_to_hostile_input(
                 for field, values in sorted(swept.items()) if let_in else ():
                     for value in values:
                         send(client, method, path, {**valid, field: value}, (field, value))
+            if rule.endpoint in SESSION_ENDING:  # sessions are server-side: a new one
+                start = starting_cookie()
     assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:30])

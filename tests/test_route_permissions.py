@@ -60,6 +60,11 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "admin_users.new_user": ("/admin/users/new", "GET", ADMIN_ONLY),
     "admin_users.edit_user": ("/admin/users/{user}", "GET", ADMIN_ONLY),
     "admin_users.unlock_user": ("/admin/users/{user}/unlock", "POST", ADMIN_ONLY),
+    "admin_users.sign_out_everywhere": (
+        "/admin/users/{user}/sign-out-everywhere",
+        "POST",
+        ADMIN_ONLY,
+    ),
     "admin_users.import_csv": ("/admin/import", "GET", ADMIN_ONLY),
     "organisation.structure": ("/admin/structure", "GET", ADMIN_ONLY),
     "organisation.edit_directorate": ("/admin/directorates/{directorate}", "GET", ADMIN_ONLY),
@@ -197,4 +202,8 @@ def test_roles_without_the_right_are_refused(
 def test_roles_with_the_right_are_served(endpoint: str, role: Role, client: FlaskClient) -> None:
     template, _, _ = ROUTES[endpoint]
     sign_in(client, make_user(role))
-    assert client.get(_path(template)).status_code == 200
+    response = client.get(_path(template))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "You cannot see this page" not in page
+    assert response.mimetype != "text/html" or "<h1" in page, "the page itself is served"

@@ -14,6 +14,7 @@ from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.organisation import services as organisation
 from engage.pagination import page_number
+from engage.ratelimits import rate_limited
 
 
 def _page_number() -> int:
@@ -109,7 +110,17 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin_users.edit_user", user_id=user_id))
 
 
+@admin_bp.route("/users/<id:user_id>/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere(user_id: int) -> ResponseReturnValue:
+    ended = management.sign_out_everywhere(current_user, user_id)
+    user = management.get_user(current_user, user_id)
+    sessions = "1 session" if ended == 1 else f"{ended} sessions"
+    flash(f"{user.name} is signed out everywhere ({sessions} ended).", "success")
+    return redirect(url_for("admin_users.edit_user", user_id=user_id))
+
+
 @admin_bp.route("/import", methods=["GET", "POST"])
+@rate_limited("uploads")
 def import_csv() -> ResponseReturnValue:
     management.require_admin(current_user)
     form = ImportForm()

@@ -147,6 +147,29 @@ def _role(value: str) -> Role | None:
         return None
 
 
+def _scope_names(user: User) -> list[str]:
+    return sorted(str(scope) for scope in user.scopes)
+
+
+def _follow_the_move(user: User, old_unit_id: int | None, unit: Unit, role: Role) -> None:
+    """Keep a leader's scopes in step with the extract. A leader who moves unit stops leading
+    the old one (they would otherwise still see its concerns, with names) and leads the new;
+    scopes an administrator added for other units or directorates stay, and the audit record
+    shows them. Someone who is no longer a leader leads nothing."""
+    if role is not Role.LEADER:
+        user.scopes = []
+        return
+    if not user.scopes:
+        user.scopes = [LeaderScope(unit=unit)]
+        return
+    if old_unit_id is None or old_unit_id == unit.id:
+        return
+    kept = [scope for scope in user.scopes if scope.unit_id != old_unit_id]
+    if not any(scope.unit_id == unit.id for scope in kept):
+        kept.append(LeaderScope(unit=unit))
+    user.scopes = kept
+
+
 def import_staff(actor: User, data: bytes) -> ImportResult:
     _require_admin(actor)
     result = ImportResult()
@@ -192,9 +215,19 @@ def import_staff(actor: User, data: bytes) -> ImportResult:
             result.created += 1
         else:
             result.updated += 1
+        before = _scope_names(user)
+        old_unit_id = user.unit_id
         user.name, user.unit, user.staff_group, user.role = name, unit, group, role.value
-        if role is Role.LEADER and not user.scopes:
-            user.scopes = [LeaderScope(unit=unit)]
+        _follow_the_move(user, old_unit_id, unit, role)
+        after = _scope_names(user)
+        if user.id is not None and after != before:
+            record(
+                actor,
+                "user.scopes_changed",
+                user,
+                f"Staff import changed what {email} leads",
+                detail={"before": before, "after": after},
+            )
     record(
         actor,
         "import.staff",

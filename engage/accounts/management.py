@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
+from engage.accounts import sessions, throttles
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, StaffGroup, Unit
 from engage.pagination import Page, paginate
-from engage.timeutil import utcnow
+from engage.ratelimits import account_key
 
 PAGE_SIZE = 50
 
@@ -150,6 +151,8 @@ def update_user(actor: User, user_id: int, details: UserDetails) -> User:
     _check(details, user.id)
     before = _snapshot(user)
     _apply(user, details)
+    if not user.active:
+        sessions.end_all(user.id)
     db.session.flush()
     record(
         actor,
@@ -163,13 +166,24 @@ def update_user(actor: User, user_id: int, details: UserDetails) -> User:
 
 
 def unlock_user(actor: User, user_id: int) -> User:
+    """Lift the pause on sign-ins to this account from every client (engage/accounts/
+    throttles.py); a single client's pause after its own failures still runs its course."""
     user = get_user(actor, user_id)
-    user.locked_until = None
-    user.failed_logins = 0
+    throttles.unpause_account(account_key(user.email))
     record(actor, "user.unlocked", user, f"User {user.email} unlocked")
     db.session.commit()
     return user
 
 
+def sign_out_everywhere(actor: User, user_id: int) -> int:
+    """End every session of the user at once (a lost phone, a shared password); returns how
+    many were ended."""
+    user = get_user(actor, user_id)
+    ended = sessions.end_all(user.id)
+    record(actor, "user.signed_out_everywhere", user, f"User {user.email} signed out everywhere")
+    db.session.commit()
+    return ended
+
+
 def is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utcnow()
+    return throttles.account_paused(account_key(user.email))

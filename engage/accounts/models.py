@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.passwords import password_fingerprint
@@ -48,8 +48,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     staff_group_id: Mapped[int | None] = mapped_column(ForeignKey("staff_groups.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -103,3 +101,16 @@ class LeaderScope(db.Model):  # type: ignore[name-defined,misc]
         if self.unit is not None:
             return self.unit.name
         return f"{self.directorate} (whole directorate)"
+
+
+class UserSession(db.Model):  # type: ignore[name-defined,misc]
+    """A signed-in session, held server-side so that it can be ended at once (sign-out, a new
+    password, an administrator's "sign out everywhere"). The browser's cookie carries a random
+    token; only its SHA-256 is stored, so a copy of this table signs no one in. Used when
+    REDIS_URL is not set; otherwise Redis holds the same (engage/accounts/sessions.py)."""
+
+    __tablename__ = "user_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engage.accounts.models import Role, User
 from engage.extensions import db
 from engage.responses.models import Action, ActionStatus, Decision, Outcome, Publication
-from engage.submissions.models import Queue, SpeakUpMode, Status, StatusChange, Submission
+from engage.submissions.models import Queue, Status, StatusChange, Submission
 
 DECIDED = (Status.DECISION_MADE.value, Status.CLOSED.value, Status.NOT_TAKEN_FORWARD.value)
 ACTION_STEPS = {
@@ -154,7 +154,7 @@ def _publish(
     rng: random.Random,
 ) -> None:
     # Concerns raised confidentially or anonymously are summarised in the handler's own words.
-    own_words = submission.mode_enum is not SpeakUpMode.OPEN
+    own_words = submission.hides_submitter
     you_said = (
         f"Staff raised a concern about {submission.theme.name.lower()}."
         if own_words

@@ -252,7 +252,7 @@ def _live(
                 day + timedelta(days=rng.randint(1, 12)),
                 submission.submitted_on + timedelta(days=age_days),
             )
-        anonymous_step = position == 0 and submission.mode_enum is SpeakUpMode.ANONYMOUS
+        anonymous_step = position == 0 and submission.is_anonymous
         db.session.add(
             StatusChange(
                 submission_id=submission.id,

@@ -24,7 +24,7 @@ from engage.mail.services import send_mail
 from engage.organisation.models import Unit
 from engage.submissions import events
 from engage.submissions import services as submission_services
-from engage.submissions.models import Kind, Queue, SpeakUpMode, Submission
+from engage.submissions.models import Kind, Queue, Submission
 from engage.timeutil import utcnow
 
 FREQUENCY_OF = {Delivery.DAILY: Frequency.DAILY, Delivery.WEEKLY: Frequency.WEEKLY}
@@ -55,7 +55,7 @@ def item_raised(submission: Submission) -> None:
 
 def item_updated(submission: Submission) -> None:
     """Tell an identifiable submitter that something changed on what they raised."""
-    if submission.mode_enum is SpeakUpMode.ANONYMOUS or submission.submitter is None:
+    if submission.is_anonymous or submission.submitter is None:
         return
     if submission.submitter.active:
         queue_alerts([submission.submitter], AlertKind.UPDATE, submission)
@@ -82,7 +82,7 @@ def queue_alerts(users: Iterable[User], kind: AlertKind, submission: Submission)
         return
     now = utcnow()
     when = send_time()
-    anonymous = submission.mode_enum is SpeakUpMode.ANONYMOUS
+    anonymous = submission.is_anonymous
     # An anonymous item may only be dated to its day: its alerts wait until the end of that
     # day has passed, so every anonymous item of one day is told at the same moment.
     earliest = (

@@ -4,7 +4,8 @@ Accepted: an optional header row (a first row whose first field does not look li
 date); dates as yyyy-mm-dd or dd/mm/yyyy, day first as in the UK (2024-1-7 and 7/1/2024
 too); a blank value for a missing week; numbers such as ``1234``, ``-0.5``, ``1e3`` or
 a quoted ``"1,234"``. Fields are separated by commas, or by tabs when pasted from a
-spreadsheet; blank lines are ignored; at most 1,000 rows, dates strictly increasing.
+spreadsheet; blank lines are ignored but count towards the limit of 1,000 rows (and a
+header), so a file of blank lines costs no more than a full one; dates strictly increasing.
 Every problem raises :class:`SpcInputError` naming the line, so a user can fix it.
 """
 
@@ -20,6 +21,7 @@ from typing import Final
 from engage.metrics.spc import MAX_ABS_VALUE, SpcInputError
 
 MAX_ROWS: Final = 1_000
+MAX_LINES: Final = MAX_ROWS + 1  # a header row, then the rows; blank lines count
 _ISO_DATE: Final = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE: Final = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _NUMBER: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -29,7 +31,7 @@ _THOUSANDS: Final = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 def parse_csv(text: str) -> list[tuple[date, float | None]]:
     """Return (date, value or None) pairs in the order given, dates strictly increasing."""
     text = text.removeprefix("\ufeff")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     rows: list[tuple[date, float | None]] = []
     header_allowed = True
@@ -37,6 +39,10 @@ def parse_csv(text: str) -> list[tuple[date, float | None]]:
     try:
         for fields in reader:
             line = reader.line_num
+            if line > MAX_LINES:
+                raise SpcInputError(
+                    f"Line {line}: there are more than {MAX_ROWS:,} rows (blank lines count too)."
+                )
             if not any(field.strip() for field in fields):
                 continue
             if header_allowed:

@@ -15,9 +15,11 @@ from engage.metrics.forms import (
     EXCEL_SIX_POINT_RULES,
     ChartForm,
 )
+from engage.ratelimits import rate_limited
 
 
 @bp.route("/chart", methods=["GET", "POST"])
+@rate_limited("uploads")
 @login_required
 def chart_tool() -> ResponseReturnValue:
     """Any signed-in user may chart their own figures: nothing is read or stored."""

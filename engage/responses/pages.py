@@ -79,5 +79,7 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         is_handler=is_handler,
         can_decide=is_handler and decision is None and still_open,
         can_add_action=is_handler and decision is not None and still_open,
-        can_publish=is_handler and decision is not None and publication is None,
+        can_publish=access.can_publish(actor, submission)
+        and decision is not None
+        and publication is None,
     )

@@ -21,7 +21,7 @@ from engage.mail.services import send_mail
 from engage.responses.clocks import ClockRules
 from engage.responses.models import SUMMARY_MAX, Action, Decision, Outcome, Publication
 from engage.submissions import access
-from engage.submissions.models import SpeakUpMode, Status, Submission, Support
+from engage.submissions.models import Status, Submission, Support
 from engage.submissions.services import (
     add_message,
     mail_reference,
@@ -48,6 +48,13 @@ def handled_submission(actor: User, submission_id: int) -> Submission:
     submission = access.get_visible(actor, submission_id)
     if not access.can_handle(actor, submission):
         raise PermissionDenied("Only the people handling this can record decisions and actions.")
+    return submission
+
+
+def publishable_submission(actor: User, submission_id: int) -> Submission:
+    submission = access.get_visible(actor, submission_id)
+    if not access.can_publish(actor, submission):
+        raise PermissionDenied("Only the people handling this can publish its outcome.")
     return submission
 
 
@@ -139,7 +146,7 @@ class PublicationDetails:
 
 
 def publish(actor: User, submission_id: int, details: PublicationDetails) -> Publication:
-    submission = handled_submission(actor, submission_id)
+    submission = publishable_submission(actor, submission_id)
     if decision_for(submission.id) is None:
         raise ValidationFailed("Record a decision before publishing the outcome", None)
     if db.session.scalar(select(Publication.id).where(Publication.submission_id == submission.id)):
@@ -153,8 +160,7 @@ def publish(actor: User, submission_id: int, details: PublicationDetails) -> Pub
             raise ValidationFailed(f"Summarise {label}", field)
         if len(text) > SUMMARY_MAX:
             raise ValidationFailed(f"Keep it to {SUMMARY_MAX} characters or fewer", field)
-    protected = submission.mode_enum is not SpeakUpMode.OPEN
-    if protected and not details.submitter_agreed:
+    if submission.hides_submitter and not details.submitter_agreed:
         original = f"{submission.title} {submission.description}"
         if quotes_submitter(original, you_said) or quotes_submitter(original, we_did):
             raise ValidationFailed(

@@ -15,7 +15,7 @@ from engage.responses.blueprint import bp
 from engage.responses.clocks import Clock
 from engage.responses.forms import OUTCOME_HINTS, ActionForm, DecisionForm, PublicationForm
 from engage.responses.models import ActionStatus, Outcome
-from engage.submissions.models import SpeakUpMode, Submission
+from engage.submissions.models import Submission
 from engage.timeutil import utcnow
 
 
@@ -168,9 +168,9 @@ def my_actions() -> ResponseReturnValue:
 
 @bp.route("/submissions/<id:submission_id>/publish", methods=["GET", "POST"])
 def publish(submission_id: int) -> ResponseReturnValue:
-    submission = services.handled_submission(current_user, submission_id)
+    submission = services.publishable_submission(current_user, submission_id)
     form = PublicationForm()
-    protected = submission.mode_enum is not SpeakUpMode.OPEN
+    protected = submission.hides_submitter
     if request.method == "GET" and not protected:
         form.you_said.data = submission.title
     if form.validate_on_submit():

@@ -1,15 +1,22 @@
-"""Who may see, handle and identify a submission. Every service asks here; views never do."""
+"""Who may see, handle, identify, support, discuss, moderate and publish a submission.
+
+Each rule is written once, as the SQL condition a list query filters by (`handled_by`,
+`visible_to`, ...). The one-item checks (`can_handle`, `can_see`, ...) evaluate that same
+condition on the row in hand (see engage.submissions.rules), so a list and a page can never
+disagree about who may do what. Every service asks here; views never do.
+"""
 
 from __future__ import annotations
 
 from flask import g, has_app_context
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engage.accounts.models import Role, User
 from engage.errors import NotFound, PermissionDenied
 from engage.extensions import db, get_by_id
 from engage.organisation.models import Unit
-from engage.submissions.models import Kind, Queue, SpeakUpMode, Submission
+from engage.submissions.models import ENDINGS, Kind, Queue, Submission
+from engage.submissions.rules import holds
 
 
 def led_unit_ids(leader: User) -> set[int]:
@@ -41,8 +48,12 @@ def inbox_units(actor: User) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+# The rules, as SQL conditions on submissions.
+
+
 def handled_by(actor: User) -> ColumnElement[bool]:
-    """SQL condition: the submissions this user handles (their inbox)."""
+    """The submissions this user handles (their inbox): the guardian's queue and concerns
+    escalated to the guardian for guardians; the leaders' queue in their units for leaders."""
     if actor.has_role(Role.GUARDIAN):
         escalated = and_(
             Submission.kind == Kind.CONCERN.value, Submission.guardian_escalated_on.is_not(None)
@@ -57,19 +68,25 @@ def handled_by(actor: User) -> ColumnElement[bool]:
 
 
 def shared_ideas_for(actor: User) -> ColumnElement[bool]:
-    """SQL condition: ideas colleagues may read, support and comment on (never concerns)."""
+    """Ideas colleagues may read, comment on and report: those of their own directorate that
+    no moderator has hidden (never concerns)."""
     if actor.unit is None:
         return false()
-    same_directorate = select(Unit.id).where(Unit.directorate_id == actor.unit.directorate_id)
     return and_(
         Submission.kind == Kind.IDEA.value,
         Submission.hidden_reason.is_(None),
-        Submission.unit_id.in_(same_directorate),
+        Submission.unit_id.in_(_units_in((actor.unit.directorate_id,))),
     )
 
 
+def raised_by(actor: User) -> ColumnElement[bool]:
+    """What this user raised with their name on it (anonymous ones are tied to no one)."""
+    return Submission.submitter_id == actor.id
+
+
 def visible_to(actor: User) -> ColumnElement[bool]:
-    conditions = [Submission.submitter_id == actor.id, handled_by(actor), shared_ideas_for(actor)]
+    """Everything this user may open."""
+    conditions = [raised_by(actor), handled_by(actor), shared_ideas_for(actor)]
     if actor.has_role(Role.GUARDIAN):
         conditions.append(Submission.kind == Kind.CONCERN.value)
     if actor.has_role(Role.ADMIN):
@@ -77,40 +94,84 @@ def visible_to(actor: User) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
+def supportable_by(actor: User) -> ColumnElement[bool]:
+    """Shared ideas, still open, that someone else raised: "me too" once per person."""
+    return and_(
+        shared_ideas_for(actor),
+        Submission.status.not_in([status.value for status in ENDINGS]),
+        or_(Submission.submitter_id.is_(None), Submission.submitter_id != actor.id),
+    )
+
+
+def moderated_by(actor: User) -> ColumnElement[bool]:
+    """Ideas this user may hide or show again, and whose reports they see: every idea for
+    administrators, the ideas of the units they lead for leaders. Concerns are never moderated."""
+    if actor.has_role(Role.ADMIN):
+        scope: ColumnElement[bool] = true()
+    elif actor.has_role(Role.LEADER):
+        scope = Submission.unit_id.in_(led_unit_ids(actor))
+    else:
+        return false()
+    return and_(Submission.kind == Kind.IDEA.value, scope)
+
+
+def publishable_by(actor: User) -> ColumnElement[bool]:
+    """Whose outcome this user may put on the "You said, we did" boards: what they handle."""
+    return handled_by(actor)
+
+
+def identifies_submitter_to(actor: User) -> ColumnElement[bool]:
+    """Submissions whose submitter this user may always know: their own, and open ones.
+    Anonymous ones keep no submitter to know. The guardian learns a confidential submitter
+    only by revealing it with a reason, for one response at a time (engage.guardian.identity,
+    `reveal_for_this_response`): a recorded act, not a standing rule, so it is not here."""
+    return or_(raised_by(actor), ~Submission.hides_submitter)
+
+
+# The one-item checks: the rules above, evaluated on the row in hand.
+
+
+def can_see(actor: User, submission: Submission) -> bool:
+    return holds(visible_to(actor), submission)
+
+
 def can_handle(actor: User, submission: Submission) -> bool:
-    if actor.has_role(Role.GUARDIAN):
-        escalated = submission.guardian_escalated_on is not None
-        return submission.queue_enum is Queue.GUARDIAN or (
-            submission.kind_enum is Kind.CONCERN and escalated
-        )
-    if actor.has_role(Role.LEADER):
-        return submission.queue_enum is Queue.LEADERS and submission.unit_id in led_unit_ids(actor)
-    return False
+    return holds(handled_by(actor), submission)
+
+
+def can_discuss(actor: User, submission: Submission) -> bool:
+    """Comment on it or report it as inappropriate."""
+    return holds(shared_ideas_for(actor), submission)
+
+
+def can_support(actor: User, submission: Submission) -> bool:
+    return holds(supportable_by(actor), submission)
 
 
 def can_moderate(actor: User, submission: Submission) -> bool:
-    return actor.has_role(Role.ADMIN) or (
-        actor.has_role(Role.LEADER) and submission.unit_id in led_unit_ids(actor)
-    )
+    return holds(moderated_by(actor), submission)
+
+
+def can_publish(actor: User, submission: Submission) -> bool:
+    return holds(publishable_by(actor), submission)
+
+
+def can_identify_submitter(actor: User, submission: Submission) -> bool:
+    return holds(identifies_submitter_to(actor), submission)
 
 
 def is_submitter(actor: User | None, submission: Submission) -> bool:
-    return (
-        actor is not None
-        and submission.submitter_id is not None
-        and submission.submitter_id == actor.id
-    )
+    return actor is not None and holds(raised_by(actor), submission)
 
 
 def submitter_name_for(actor: User | None, submission: Submission) -> str:
-    """What this viewer may know of who raised it."""
-    mode = submission.mode_enum
+    """What this viewer may know of who raised it: the one place a submitter is named."""
     submitter = submission.submitter
-    if mode is SpeakUpMode.ANONYMOUS or submitter is None:
+    if submitter is None:
         return "Anonymous"
     if is_submitter(actor, submission):
         return f"{submitter.name} (you)"
-    if mode is SpeakUpMode.OPEN:
+    if actor is not None and can_identify_submitter(actor, submission):
         return submitter.name
     if actor is not None and actor.has_role(Role.GUARDIAN):
         # Hidden from the guardian too until revealed with a reason (engage.guardian.identity
@@ -135,10 +196,7 @@ def get_visible(actor: User, submission_id: int) -> Submission:
     submission = get_by_id(Submission, submission_id)
     if submission is None:
         raise NotFound("There is no idea or concern with that number.")
-    visible = db.session.scalar(
-        select(Submission.id).where(Submission.id == submission_id, visible_to(actor))
-    )
-    if visible is None:
+    if not can_see(actor, submission):
         raise PermissionDenied(
             "You cannot see this idea or concern. Concerns are seen only by the person who "
             "raised them and the people handling them."

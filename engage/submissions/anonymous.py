@@ -17,7 +17,7 @@ from sqlalchemy import select
 from engage.accounts.passwords import verify_password
 from engage.errors import ValidationFailed
 from engage.extensions import db
-from engage.submissions.models import Message, SpeakUpMode, Submission
+from engage.submissions.models import Message, Submission
 from engage.submissions.references import followup_digest
 from engage.submissions.services import add_message
 from engage.throttle import count, within
@@ -52,10 +52,7 @@ def open_case(code: str, passphrase: str, client: str) -> tuple[Submission, str]
     submission: Submission | None = None
     if allowed:
         submission = db.session.scalar(
-            select(Submission).where(
-                Submission.followup_digest == digest,
-                Submission.mode == SpeakUpMode.ANONYMOUS.value,
-            )
+            select(Submission).where(Submission.followup_digest == digest, Submission.is_anonymous)
         )
     # The same argon2 work whether or not the code exists or the try was allowed: no timing
     # difference tells them apart.
@@ -74,7 +71,7 @@ def case_for_session(submission_id: int, token: str) -> Submission | None:
     """The case a browser unlocked earlier, if that session has not been ended since (the
     view checks the session's expiry)."""
     submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.mode_enum is not SpeakUpMode.ANONYMOUS:
+    if submission is None or not submission.is_anonymous:
         return None
     stored = submission.check_session_digest
     if stored is None or not secrets.compare_digest(stored, _session_digest(token)):

@@ -14,7 +14,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from engage.accounts.models import User
 from engage.extensions import RANDOM_ID_TYPE, db, random_id
@@ -34,6 +36,18 @@ class SpeakUpMode(StrEnum):
     OPEN = "open"
     CONFIDENTIAL = "confidential"
     ANONYMOUS = "anonymous"
+
+    # The identity policy, written once: Submission's properties and SQL conditions read it.
+    @property
+    def hides_submitter(self) -> bool:
+        """Only the guardian may know who raised it (confidential), or no one may (anonymous):
+        leaders, colleagues, the audit log and published summaries must not name them."""
+        return self is not SpeakUpMode.OPEN
+
+    @property
+    def keeps_no_submitter(self) -> bool:
+        """Nothing ties it to a person: no submitter, no time of day, no email to anyone."""
+        return self is SpeakUpMode.ANONYMOUS
 
 
 class Queue(StrEnum):
@@ -166,6 +180,26 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_hidden(self) -> bool:
         return self.hidden_reason is not None
+
+    @hybrid_property
+    def hides_submitter(self) -> bool:
+        """Raised confidentially or anonymously (see SpeakUpMode.hides_submitter)."""
+        return self.mode_enum.hides_submitter
+
+    @hides_submitter.inplace.expression
+    @classmethod
+    def _hides_submitter_condition(cls) -> ColumnElement[bool]:
+        return cls.mode.in_([mode.value for mode in SpeakUpMode if mode.hides_submitter])
+
+    @hybrid_property
+    def is_anonymous(self) -> bool:
+        """Raised anonymously (see SpeakUpMode.keeps_no_submitter)."""
+        return self.mode_enum.keeps_no_submitter
+
+    @is_anonymous.inplace.expression
+    @classmethod
+    def _is_anonymous_condition(cls) -> ColumnElement[bool]:
+        return cls.mode.in_([mode.value for mode in SpeakUpMode if mode.keeps_no_submitter])
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

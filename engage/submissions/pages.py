@@ -10,7 +10,6 @@ from engage.submissions.models import (
     Comment,
     Kind,
     Message,
-    SpeakUpMode,
     Status,
     StatusChange,
     Submission,
@@ -27,7 +26,9 @@ class SubmissionPage:
     is_submitter: bool
     next_statuses: tuple[Status, ...]
     can_moderate: bool
-    is_shared_idea: bool
+    is_shared_idea: bool  # its supporters and comments are shown
+    can_support: bool
+    can_discuss: bool  # comment on it and report it
     supporters: int
     has_supported: bool
     comments: list[Comment]
@@ -39,9 +40,7 @@ def shows_submitter_times(actor: User, submission: Submission) -> bool:
     confidential item only the submitter and the guardian do: a leader handling it sees the
     day, which, unlike a time, cannot be set against a rota or a sign-in to name the person.
     (Anonymous submitters' messages keep no time at all.)"""
-    if submission.mode_enum is SpeakUpMode.OPEN or access.is_submitter(actor, submission):
-        return True
-    return actor.has_role(Role.GUARDIAN)
+    return access.can_identify_submitter(actor, submission) or actor.has_role(Role.GUARDIAN)
 
 
 def submission_page(actor: User, submission_id: int) -> SubmissionPage:
@@ -49,7 +48,7 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
     is_handler = access.can_handle(actor, submission)
     converses = services.may_converse(actor, submission)
     is_idea = submission.kind_enum is Kind.IDEA and not submission.is_hidden
-    moderates = access.can_moderate(actor, submission) and submission.kind_enum is Kind.IDEA
+    moderates = access.can_moderate(actor, submission)
     return SubmissionPage(
         submission=submission,
         submitter_name=access.submitter_name_for(actor, submission),
@@ -60,6 +59,8 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
         next_statuses=workflow.next_statuses(submission) if is_handler else (),
         can_moderate=moderates,
         is_shared_idea=is_idea,
+        can_support=access.can_support(actor, submission),
+        can_discuss=access.can_discuss(actor, submission),
         supporters=social.supporter_count(submission.id) if is_idea else 0,
         has_supported=social.has_supported(actor, submission.id) if is_idea else False,
         comments=social.comments(submission, include_hidden=moderates) if is_idea else [],

@@ -58,7 +58,7 @@ class NewSubmission:
 
 def route_for(kind: Kind, mode: SpeakUpMode, to_guardian: bool) -> Queue:
     """Concerns raised confidentially or anonymously, or sent to the guardian, bypass leaders."""
-    if kind is Kind.CONCERN and (to_guardian or mode is not SpeakUpMode.OPEN):
+    if kind is Kind.CONCERN and (to_guardian or mode.hides_submitter):
         return Queue.GUARDIAN
     return Queue.LEADERS
 
@@ -79,7 +79,7 @@ def _check_new(details: NewSubmission) -> None:
     theme = get_by_id(Theme, details.theme_id)
     if theme is None or not theme.active:
         raise ValidationFailed("Select a theme", "theme_id")
-    if details.mode is SpeakUpMode.ANONYMOUS:
+    if details.mode.keeps_no_submitter:
         check_passphrase(details.passphrase or "", [details.title, details.description])
 
 
@@ -118,7 +118,7 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
     (`actor` is not used at all, and no audit event is written): nothing links them to the
     account that happened to be signed in. Others need the actor."""
     _check_new(details)
-    anonymous = details.mode is SpeakUpMode.ANONYMOUS
+    anonymous = details.mode.keeps_no_submitter
     if anonymous:
         actor = None
     elif actor is None:
@@ -192,7 +192,7 @@ def set_status(actor: User, submission: Submission, new_status: Status) -> None:
 def conceals_submitter(submission: Submission) -> bool:
     """Whether the audit log must not name the submitter (nor give the time of day, which would
     join it to their sign-in): only the guardian may know who raised a confidential item."""
-    return submission.mode_enum is not SpeakUpMode.OPEN
+    return submission.hides_submitter
 
 
 def add_message(submission: Submission, author: User | None, role: str, body: str) -> Message:
@@ -202,7 +202,7 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
         raise ValidationFailed("Write a message", "body")
     if len(body) > MESSAGE_MAX:
         raise ValidationFailed(f"Message must be {MESSAGE_MAX} characters or fewer", "body")
-    anonymous_author = role == "submitter" and submission.mode_enum is SpeakUpMode.ANONYMOUS
+    anonymous_author = role == "submitter" and submission.is_anonymous
     now = utcnow()
     message = Message(
         submission_id=submission.id,
@@ -223,7 +223,7 @@ def mail_reference(submission: Submission, fallback_endpoint: str) -> tuple[str,
     Confidential and anonymous items are never named in mail, nor linked by their number:
     mail servers and their logs keep who received what, and a reference there would join a
     person to the item. Their emails link to a list (`fallback_endpoint`) instead."""
-    if submission.mode_enum is SpeakUpMode.OPEN:
+    if not submission.hides_submitter:
         link = external_url("submissions.detail", submission_id=submission.id)
         return f" ({submission.reference})", link
     return "", external_url(fallback_endpoint)

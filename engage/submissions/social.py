@@ -11,7 +11,7 @@ from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.submissions import access
-from engage.submissions.models import Comment, ContentReport, Kind, Submission, Support
+from engage.submissions.models import Comment, ContentReport, Submission, Support
 from engage.timeutil import utcnow
 
 COMMENT_MAX = 1000
@@ -20,7 +20,7 @@ REASON_MAX = 500
 
 def _shared_idea(actor: User, submission_id: int) -> Submission:
     submission = access.get_visible(actor, submission_id)
-    if submission.kind_enum is not Kind.IDEA or submission.is_hidden:
+    if not access.can_discuss(actor, submission):
         raise PermissionDenied("Only ideas shared with colleagues can be supported or discussed.")
     return submission
 
@@ -39,9 +39,9 @@ def has_supported(actor: User, submission_id: int) -> bool:
 
 def support(actor: User, submission_id: int) -> None:
     submission = _shared_idea(actor, submission_id)
-    if access.is_submitter(actor, submission):
-        raise ValidationFailed("You cannot support your own idea", None)
-    if submission.status_enum.is_ending:
+    if not access.can_support(actor, submission):
+        if access.is_submitter(actor, submission):
+            raise ValidationFailed("You cannot support your own idea", None)
         raise ValidationFailed("This idea is closed, so it cannot be supported now", None)
     if has_supported(actor, submission_id):
         return  # a second click changes nothing
@@ -147,7 +147,7 @@ def report(
 
 def _moderated_idea(actor: User, submission_id: int) -> Submission:
     submission = access.get_visible(actor, submission_id)
-    if not access.can_moderate(actor, submission) or submission.kind_enum is not Kind.IDEA:
+    if not access.can_moderate(actor, submission):
         raise PermissionDenied("Only the idea's leaders and administrators can moderate it.")
     return submission
 
@@ -226,6 +226,6 @@ def open_reports(actor: User) -> list[ContentReport]:
             .where(Comment.id == ContentReport.comment_id)
             .scalar_subquery(),
         )
-        led = select(Submission.id).where(Submission.unit_id.in_(access.led_unit_ids(actor)))
-        query = query.where(reported_idea.in_(led))
+        moderated = select(Submission.id).where(access.moderated_by(actor))
+        query = query.where(reported_idea.in_(moderated))
     return list(db.session.scalars(query.order_by(ContentReport.created_at).limit(200)))

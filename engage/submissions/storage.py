@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, bindparam, select, update
 
 from engage.extensions import db
-from engage.submissions.models import Message, SpeakUpMode, StatusChange, Submission
+from engage.submissions.models import Message, StatusChange, Submission
 
 _SHUFFLE = secrets.SystemRandom()
 
@@ -43,7 +43,7 @@ class Rewritten:
 def _anonymous_ids() -> dict[Table, list[int]]:
     """The rows an anonymous person's actions wrote or touched: their submissions (a follow-up
     visit updates the row), their own messages, and the first status of each."""
-    anonymous = select(Submission.id).where(Submission.mode == SpeakUpMode.ANONYMOUS.value)
+    anonymous = select(Submission.id).where(Submission.is_anonymous)
     messages = select(Message.id).where(
         Message.submission_id.in_(anonymous), Message.author_role == "submitter"
     )

@@ -1,7 +1,7 @@
 """notifications and digests
 
 Revision ID: d7a3c1e5f2b8
-Revises: e4a9c2d7f5b8
+Revises: e5a0c3d1f7b2
 Create Date: 2026-11-29 00:30:00.000000
 
 People's alert and digest choices, the alerts waiting to go, the digests sent (the unique
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d7a3c1e5f2b8"
-down_revision = "e4a9c2d7f5b8"
+down_revision = "e5a0c3d1f7b2"
 branch_labels = None
 depends_on = None
 

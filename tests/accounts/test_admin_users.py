@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engage.accounts.models import Role, User
 from engage.audit.models import AuditEvent
 from engage.extensions import db
-from tests.factories.accounts import make_user
+from tests.factories.accounts import client_at, credentials, make_user, pause_account_for_everyone
 from tests.factories.organisation import make_directorate, make_unit, staff_group
 
 
@@ -118,17 +119,19 @@ def test_search_and_paginate_users(admin_client: FlaskClient) -> None:
     assert "Zed Person 54" in second and "Zed Person 00" not in second
 
 
-def test_locked_user_can_be_unlocked(admin_client: FlaskClient) -> None:
-    from datetime import timedelta
-
-    from engage.timeutil import utcnow
-
+def test_an_account_paused_for_everyone_can_be_unlocked(
+    app: Flask, admin_client: FlaskClient
+) -> None:
     user = make_user()
-    user.locked_until = utcnow() + timedelta(minutes=10)
-    db.session.commit()
+    clients = pause_account_for_everyone(app, user)
     assert "Account locked" in admin_client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert clients[-1].post("/sign-in", data=credentials(user)).status_code == 429
     admin_client.post(f"/admin/users/{user.id}/unlock")
-    assert db.session.get(User, user.id).locked_until is None
+    assert "Account locked" not in admin_client.get(f"/admin/users/{user.id}").get_data(
+        as_text=True
+    )
+    fresh = client_at(app, "10.200.0.1")
+    assert fresh.post("/sign-in", data=credentials(user)).status_code == 302
 
 
 def test_unknown_user_is_not_found(admin_client: FlaskClient) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -9,8 +10,10 @@ from engage.accounts.models import Role, User
 from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.organisation.models import Directorate, Unit
-from tests.factories.accounts import make_user
+from engage.submissions.models import Kind
+from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
+from tests.factories.submissions import make_submission
 
 
 def _upload(client: FlaskClient, kind: str, content: bytes | str) -> str:
@@ -59,7 +62,7 @@ def test_units_then_staff_import_creates_everything(admin_client: FlaskClient) -
 
 
 def test_reimport_updates_existing_staff(admin_client: FlaskClient) -> None:
-    unit = make_unit(name="Ward 40")
+    unit = make_unit(name="Ward Forty")
     existing = make_user(email="move.me@test.nhs.uk", name="Old Name")
     page = _upload(
         admin_client,
@@ -74,17 +77,17 @@ def test_reimport_updates_existing_staff(admin_client: FlaskClient) -> None:
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(admin_client: FlaskClient) -> None:
-    make_unit(name="Ward 50")
+    make_unit(name="Ward Fifty")
     before = _count(User)
     page = _upload(
         admin_client,
         "staff",
         "name,email,unit,staff group,role\n"
-        "Good Person,good@test.nhs.uk,Ward 50,Students,staff\n"
+        "Good Person,good@test.nhs.uk,Ward Fifty,Students,staff\n"
         "No Unit,nounit@test.nhs.uk,Ward 99,Students,staff\n"
-        "Bad Email,not-an-email,Ward 50,Students,staff\n"
-        "Twice,good@test.nhs.uk,Ward 50,Students,staff\n"
-        "Odd Role,odd@test.nhs.uk,Ward 50,Astronauts,captain\n",
+        "Bad Email,not-an-email,Ward Fifty,Students,staff\n"
+        "Twice,good@test.nhs.uk,Ward Fifty,Students,staff\n"
+        "Odd Role,odd@test.nhs.uk,Ward Fifty,Astronauts,captain\n",
     )
     assert "nothing was imported" in page
     assert "Line 3: Unit &#39;Ward 99&#39; is not known" in page
@@ -147,3 +150,59 @@ def test_staff_cannot_import(staff_client: FlaskClient) -> None:
 def test_unicode_digits_in_a_headcount_are_refused(admin_client: FlaskClient) -> None:
     page = _upload(admin_client, "units", "unit,directorate,headcount\nWard 80,Medicine,\u00b2\n")
     assert "Line 2: Headcount must be a whole number" in page
+
+
+def test_a_leader_moved_by_the_import_stops_leading_the_old_unit(
+    app: Flask, admin_client: FlaskClient
+) -> None:
+    """Finding 9: the import moved a leader but kept the old unit's scope, so they still saw
+    its open concerns, with names."""
+    old_ward, new_ward, also_led = (make_unit(name=f"Moving Ward {n}") for n in "ABC")
+    leader = make_user(
+        Role.LEADER,
+        unit=old_ward,
+        email="moving.leader@test.nhs.uk",
+        leads_units=(old_ward, also_led),
+    )
+    raiser = make_user(unit=old_ward)
+    make_submission(raiser, kind=Kind.CONCERN, title="Rota gaps on the old ward")
+    leader_client = app.test_client()
+    sign_in(leader_client, leader)
+    assert "Rota gaps on the old ward" in leader_client.get("/inbox").get_data(as_text=True)
+
+    page = _upload(
+        admin_client,
+        "staff",
+        "name,email,unit,staff group,role\n"
+        f"Moving Leader,moving.leader@test.nhs.uk,{new_ward.name},Students,leader\n",
+    )
+    assert "0 added and 1 updated" in page
+    moved = db.session.get(User, leader.id)
+    assert moved is not None
+    assert sorted(str(scope) for scope in moved.scopes) == [new_ward.name, also_led.name]
+    assert "Rota gaps on the old ward" not in leader_client.get("/inbox").get_data(as_text=True)
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "user.scopes_changed", AuditEvent.target_id == str(leader.id)
+        )
+    )
+    assert event is not None
+    assert event.detail == {
+        "before": sorted([old_ward.name, also_led.name]),
+        "after": sorted([new_ward.name, also_led.name]),
+    }
+
+
+def test_someone_no_longer_a_leader_leads_nothing(admin_client: FlaskClient) -> None:
+    ward = make_unit(name="Ward Sixty")
+    leader = make_user(
+        Role.LEADER, unit=ward, email="stepping.down@test.nhs.uk", leads_units=(ward,)
+    )
+    _upload(
+        admin_client,
+        "staff",
+        "name,email,unit,staff group,role\n"
+        f"Stepping Down,stepping.down@test.nhs.uk,{ward.name},Students,staff\n",
+    )
+    after = db.session.get(User, leader.id)
+    assert after is not None and after.role_enum is Role.STAFF and after.scopes == []

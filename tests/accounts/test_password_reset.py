@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import time
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from config import ProductionConfig, _base_url_host
+from engage import create_app
 from engage.extensions import db
 from engage.mail.models import OutboxMessage
-from tests.factories.accounts import make_user
+from tests.factories.accounts import client_at, make_user
 from tests.factories.smtp import Inbox
 
 NEW_PASSWORD = "a brand new long password"
@@ -161,3 +167,84 @@ def test_reset_link_ignores_a_forged_host_header(client: FlaskClient, smtp_inbox
     [message] = smtp_inbox.to(user.email)
     assert "evil.example" not in message.get_content()
     assert "http://127.0.0.1:5000/reset-password/" in message.get_content()
+
+
+def test_production_answers_only_for_its_own_host() -> None:
+    """Finding 3: production sets Flask's TRUSTED_HOSTS, so a forged Host header is refused
+    before any page (or link) is made from it."""
+    production = create_app(
+        ProductionConfig,
+        SECRET_KEY="k",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        MAIL_BACKEND="smtp",
+        TRUSTED_HOSTS=["engage.trust.nhs.uk"],
+    )
+    client = production.test_client()
+    forged = client.get("/sign-in", headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert client.get("/sign-in", headers={"Host": "engage.trust.nhs.uk"}).status_code == 200
+
+
+def test_production_trusts_the_base_urls_host_and_refuses_to_start_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENGAGE_BASE_URL", "https://engage.trust.nhs.uk/")
+    assert _base_url_host() == ["engage.trust.nhs.uk"]
+    with pytest.raises(RuntimeError, match="ENGAGE_TRUSTED_HOSTS"):
+        create_app(
+            ProductionConfig,
+            SECRET_KEY="k",
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            MAIL_BACKEND="smtp",
+            TRUSTED_HOSTS=None,
+        )
+
+
+def test_make_run_points_links_at_the_port_it_serves(project_dir: Path) -> None:
+    """`make run PORT=...` serves there, so the links in its mail must point there too."""
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=5123"],
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # db upgrade, seed-demo, and the web server with its scheduler
+    assert plan.count("ENGAGE_BASE_URL=http://127.0.0.1:5123") == 3
+    assert "--bind 127.0.0.1:5123" in plan
+
+
+def test_forgotten_password_takes_as_long_for_unknown_and_real_accounts(
+    app: Flask, client: FlaskClient, smtp_inbox: Inbox
+) -> None:
+    """Finding 7: sending the mail took time that only real accounts spent; the answer now
+    comes after a fixed time either way, and reads the same."""
+    user = make_user(email="timed.reset@test.nhs.uk")
+    app.config["RESET_ANSWER_SECONDS"] = 0.3
+    pages, took = [], []
+    try:
+        for email in (user.email, "nobody.timed@test.nhs.uk"):
+            started = time.monotonic()
+            response = client.post("/forgotten-password", data={"email": email})
+            took.append(time.monotonic() - started)
+            pages.append(response.get_data(as_text=True).replace(email, "EMAIL"))
+    finally:
+        app.config["RESET_ANSWER_SECONDS"] = 0.0
+    smtp_inbox.deliver()
+    assert len(smtp_inbox.to(user.email)) == 1
+    assert min(took) >= 0.3
+    main = [re.search(r"<main.*</main>", page, re.DOTALL) for page in pages]
+    assert main[0] is not None and main[1] is not None
+    assert main[0].group(0) == main[1].group(0)
+
+
+def test_reset_mail_to_one_address_is_capped_whoever_asks(
+    app: Flask, smtp_inbox: Inbox, db_session: object
+) -> None:
+    user = make_user(email="mail.bombed@test.nhs.uk")
+    for n in range(5):
+        client = client_at(app, f"10.5.5.{n + 1}")
+        page = client.post("/forgotten-password", data={"email": user.email})
+        assert "Check your email" in page.get_data(as_text=True)
+    smtp_inbox.deliver()
+    assert len(smtp_inbox.to(user.email)) == 3

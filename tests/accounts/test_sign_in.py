@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,7 +8,6 @@ from sqlalchemy import select
 from engage.accounts.models import Role, User
 from engage.audit.models import AuditEvent
 from engage.extensions import db
-from engage.timeutil import utcnow
 from tests.factories.accounts import PASSWORD, make_user, sign_in
 
 
@@ -51,27 +48,6 @@ def test_empty_fields_get_a_message_beside_each(client: FlaskClient) -> None:
     assert 'href="#email"' in page
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(
-    app: Flask, client: FlaskClient
-) -> None:
-    user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
-        client.post("/sign-in", data={"email": user.email, "password": "wrong password"})
-    last = client.post("/sign-in", data={"email": user.email, "password": "wrong password"})
-    assert "Your account is locked" in last.get_data(as_text=True)
-    right = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert right.status_code == 200
-    assert "Your account is locked" in right.get_data(as_text=True)
-    assert client.get("/").status_code == 302
-
-
-def test_lock_expires(client: FlaskClient) -> None:
-    user = make_user()
-    user.locked_until = utcnow() - timedelta(minutes=1)
-    db.session.commit()
-    assert sign_in(client, user).status_code == 302
-
-
 def test_inactive_user_cannot_sign_in(client: FlaskClient) -> None:
     user = make_user(active=False)
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
@@ -95,17 +71,6 @@ def test_sign_out_needs_a_post_with_csrf_token(app: Flask, client: FlaskClient) 
     assert forged.status_code == 400
     assert "Your form has expired" in forged.get_data(as_text=True)
     assert client.get("/account").status_code == 200, "still signed in"
-
-
-def test_idle_session_is_signed_out(app: Flask, client: FlaskClient) -> None:
-    sign_in(client, make_user())
-    with client.session_transaction() as session:
-        session["last_seen"] = session["last_seen"] - app.config["SESSION_IDLE_MINUTES"] * 60 - 5
-    response = client.get("/account")
-    assert response.status_code == 302
-    assert "/sign-in" in response.location
-    follow = client.get(response.location).get_data(as_text=True)
-    assert "You were signed out because you had not used engage for a while" in follow
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 from itertools import count
 
+from flask import Flask
 from flask.testing import FlaskClient
+from limits import parse
 from werkzeug.test import TestResponse
 
 from engage.accounts.models import LeaderScope, Role, User
@@ -59,3 +61,29 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> TestRe
     response = client.post("/sign-in", data={"email": user.email, "password": password})
     assert response.status_code == 302, "sign-in failed"
     return response
+
+
+def client_at(app: Flask, address: str) -> FlaskClient:
+    """A test client that comes from another address (rate limits count per client)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def credentials(user: User, password: str = PASSWORD) -> dict[str, str]:
+    return {"email": user.email, "password": password}
+
+
+def pause_account_for_everyone(app: Flask, user: User) -> list[FlaskClient]:
+    """Fail sign-ins to the account from as many clients as it takes to reach the limit for
+    the account from every client (each client stops at its own, smaller, limit)."""
+    per_client = app.config["LOGIN_MAX_FAILURES"]
+    for_account = int(parse(app.config["RATELIMIT_ACCOUNT"]).amount)
+    clients = [client_at(app, f"10.66.{n // 250}.{n % 250 + 1}") for n in range(for_account)]
+    used: list[FlaskClient] = []
+    for n in range(for_account):
+        client = clients[n // per_client]
+        if client not in used:
+            used.append(client)
+        client.post("/sign-in", data=credentials(user, "wrong password entirely"))
+    return used

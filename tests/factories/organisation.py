@@ -23,7 +23,8 @@ def make_unit(
     name: str | None = None, directorate: Directorate | None = None, headcount: int = 40
 ) -> Unit:
     unit = Unit(
-        name=name or f"Ward {next(_sequence)}",
+        # Not "Ward <n>": tests name units like that, and a clash depends on test order.
+        name=name or f"Test ward {next(_sequence)}",
         directorate=db.session.merge(directorate) if directorate else make_directorate(),
         headcount=headcount,
     )

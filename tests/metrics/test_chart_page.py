@@ -263,6 +263,14 @@ def test_a_file_with_bad_rows_is_refused_beside_the_file(staff_client: FlaskClie
     assert "Line 2: 'x' is not a number." in page.error_beside("file")
 
 
+def test_a_file_of_blank_lines_is_refused_at_the_row_limit(staff_client: FlaskClient) -> None:
+    upload = b"2024-01-07,5\n" + b"\n" * 400_000  # under the spooling size
+    page = post(staff_client, file=(io.BytesIO(upload), "figures.csv"))
+    assert "Line 1002: there are more than 1,000 rows (blank lines count too)." in (
+        page.error_beside("file")
+    )
+
+
 def test_figures_and_a_file_together_are_refused(staff_client: FlaskClient) -> None:
     page = post(
         staff_client,

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from engage.metrics.csv_series import MAX_ROWS, parse_csv
+from engage.metrics.csv_series import MAX_LINES, MAX_ROWS, parse_csv
 from engage.metrics.spc import (
     LIMIT_SIGMAS,
+    MAX_ABS_VALUE,
     OUTLIER_SCREEN_FACTOR,
     SpcInputError,
     XmrChart,
@@ -319,6 +320,14 @@ def test_csv_accepts_exactly_the_maximum_rows() -> None:
         parse_csv("\n".join([*lines, f"{start + timedelta(weeks=MAX_ROWS)},1"]))
 
 
+def test_csv_blank_lines_count_towards_the_row_limit() -> None:
+    """Finding 5: a file of blank lines was read to its end (4-6 s of CPU for 2 MB)."""
+    rows = "2024-01-07,1\n2024-01-14,2\n"
+    assert len(parse_csv(rows + "\n" * (MAX_LINES - 2))) == 2, "line 1,001 is still read"
+    with pytest.raises(SpcInputError, match=f"Line {MAX_LINES + 1}: there are more than 1,000"):
+        parse_csv(rows + "\n" * (MAX_LINES - 1))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -349,3 +358,105 @@ def test_parsed_csv_feeds_the_chart() -> None:
     rows = parse_csv("date,value\n2024-01-07,5\n2024-01-14,\n2024-01-21,7\n2024-01-28,6\n")
     chart = xmr([value for _, value in rows])
     assert [point.is_missing for point in chart.points] == [False, True, False, False]
+
+
+# --- every message, word for word: people read these on the chart page ---------------
+
+LIMIT = "(the limit is 1,000,000,000,000,000)"
+NO_START = "A new period cannot start at point {}: the series has points 1 to 4."
+DIRECTIONS = "Improvement direction must be increase, decrease or neutral,"
+TOO_FEW = "The period starting at point {} has {}; at least 2 are needed."
+MESSAGES: list[tuple[Any, dict[str, Any], str]] = [
+    ([], {}, "There are no values to chart."),
+    ([None, None], {}, "All the values are missing."),
+    ([None, 5, None], {}, "At least 2 values are needed to draw a chart; there is only 1."),
+    ([1, "2", 3], {}, "The value at point 2 is not a number: '2'."),
+    ([1, "x" * 60], {}, f"The value at point 2 is not a number: '{'x' * 40}'."),
+    ([1, True], {}, "The value at point 2 is not a number: 'True'."),
+    ([1, 2, math.nan], {}, "The value at point 3 is not a number (NaN)."),
+    ([1, -math.inf, 3], {}, "The value at point 2 is infinite."),
+    ([1, 2, 1e300], {}, f"The value at point 3 is too large {LIMIT}."),
+    ([1, 2, 10**400], {}, f"The value at point 3 is too large {LIMIT}."),
+    ([1, 2, -MAX_ABS_VALUE * 1.01], {}, f"The value at point 3 is too large {LIMIT}."),
+    ("1,2,3", {}, "The values must be a list of numbers."),
+    (42, {}, "The values must be a list of numbers."),
+    ([1, 2, 3, 4], {"rebase_at": "2"}, "Rebase points must be a list of point positions."),
+    ([1, 2, 3, 4], {"rebase_at": 2}, "Rebase points must be a list of point positions."),
+    ([1, 2, 3, 4], {"rebase_at": [4]}, NO_START.format(5)),
+    ([1, 2, 3, 4], {"rebase_at": [-1]}, NO_START.format(0)),
+    ([1, 2, 3, 4], {"rebase_at": [1.5]}, "Rebase point '1.5' is not a whole number."),
+    ([1, 2, 3], {"rebase_at": ["y" * 60]}, f"Rebase point '{'y' * 40}' is not a whole number."),
+    ([1, 2, 3, 4], {"rebase_at": [1]}, TOO_FEW.format(1, "1 value")),
+    ([1, 2, None], {"rebase_at": [2]}, TOO_FEW.format(3, "0 values")),
+    ([1, 2, 3], {"target": math.nan}, "The target is not a number (NaN)."),
+    ([1, 2, 3], {"target": "95%"}, "The target is not a number: '95%'."),
+    ([1, 2, 3], {"target": 1e300}, f"The target is too large {LIMIT}."),
+    ([1, 2, 3], {"target": math.inf}, "The target is infinite."),
+    ([1, 2, 3], {"improvement": "up"}, f"{DIRECTIONS} not 'up'."),
+    ([1, 2, 3], {"run_length": 4}, "The run length must be a whole number from 5 to 9."),
+    ([1, 2, 3], {"trend_length": 10}, "The trend length must be a whole number from 5 to 9."),
+    ([1, 2, 3], {"fix_after_n_points": 1}, "Limits can only be fixed after 2 or more points."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("values", "options", "message"), MESSAGES)
+def test_each_refusal_says_exactly_what_is_wrong(
+    values: Any, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(SpcInputError) as refused:
+        xmr(values, **options)
+    assert str(refused.value) == message
+
+
+def test_values_exactly_at_the_largest_allowed_size_are_charted() -> None:
+    chart = xmr([MAX_ABS_VALUE, 1, -MAX_ABS_VALUE, 2], target=MAX_ABS_VALUE)
+    assert [point.value for point in chart.points] == [MAX_ABS_VALUE, 1, -MAX_ABS_VALUE, 2]
+    assert chart.target == MAX_ABS_VALUE
+
+
+def test_the_warnings_name_the_period_and_the_count() -> None:
+    assert xmr([1, None, 2, 3]).warnings == (
+        "1 missing value was skipped.",
+        "The limits for the chart are based on only 3 points; with fewer than 13 they are "
+        "unreliable trial limits.",
+    )
+    assert xmr([1, None, None, 2, 3]).warnings[0] == "2 missing values were skipped."
+    assert xmr([1, 2, 3, 4, 5, 6], rebase_at=[3]).warnings == tuple(
+        f"The limits for the period starting at point {start} are based on only 3 points; "
+        "with fewer than 13 they are unreliable trial limits."
+        for start in (1, 4)
+    )
+    assert xmr([5.0] * 20).warnings == (
+        "There is not enough variation in the chart to calculate process limits; only runs "
+        "and trends are checked.",
+    )
+    assert xmr([float(i % 3) for i in range(13)]).warnings == ()
+
+
+# Just below 2**49 floats are 1/16 apart and just above 1/8: a range of 1/16 there puts
+# the upper near-limit line and the upper limit on the same float (and the lower pair, for
+# the mirror image), so there are no limits to judge against.
+ROUNDING_EDGE = 2.0**49
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_lines_that_round_onto_each_other_give_no_limits(sign: float) -> None:
+    values = [sign * (ROUNDING_EDGE - 0.0625), sign * ROUNDING_EDGE] * 10
+    period = xmr(values).periods[0]
+    assert (period.lpl, period.near_lpl, period.near_upl, period.upl) == (None,) * 4
+    wider = xmr([sign * ROUNDING_EDGE, sign * (ROUNDING_EDGE + 0.125)] * 10).periods[0]
+    assert wider.lpl is not None and wider.upl is not None
+
+
+def test_screening_works_on_small_values_too() -> None:
+    """The same series as above in hundredths: an average range below 1 is still screened."""
+    values = [value / 100 for value in [4, 5, 4, 6, 5, 4, 30, 5, 4, 6, 5, 5, 4, 6]]
+    screened = xmr(values).periods[0].upl
+    unscreened = xmr(values, screen_outliers=False).periods[0].upl
+    assert screened is not None and unscreened is not None
+    assert screened < unscreened / 2
+
+
+def test_limits_can_be_fixed_after_just_two_points() -> None:
+    period = xmr([1, 5, 2, 8, 3], fix_after_n_points=2).periods[0]
+    assert (period.baseline_count, period.mean) == (2, 3.0)

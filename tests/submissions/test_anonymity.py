@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, time
+from itertools import pairwise
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 
@@ -205,7 +207,50 @@ def test_rows_written_for_submissions_do_not_take_sequential_ids(client: FlaskCl
 
     raiser = make_user()
     made = [make_submission(raiser) for _ in range(3)]
-    for model in (Submission, StatusChange, AuditEvent):
-        ids = sorted(db.session.scalars(select(model.id)).all())[-3:]
-        assert not (ids[2] - ids[1] == 1 and ids[1] - ids[0] == 1), model.__name__
-    assert len(made) == 3
+    submission_ids = [submission.id for submission in made]
+    rows_of = {
+        Submission: select(Submission.id).where(Submission.id.in_(submission_ids)),
+        StatusChange: select(StatusChange.id).where(StatusChange.submission_id.in_(submission_ids)),
+        AuditEvent: select(AuditEvent.id).where(
+            AuditEvent.target_id.in_([str(i) for i in submission_ids])
+        ),
+    }
+    for model, query in rows_of.items():
+        ids = sorted(db.session.scalars(query))
+        assert len(ids) == 3, model.__name__
+        gaps = {later - earlier for earlier, later in pairwise(ids)}
+        assert gaps != {1}, f"{model.__name__} ids run in sequence: {ids}"
+
+
+def test_following_up_refusals_and_replies_word_for_word(app: Flask, db_session: object) -> None:
+    """The service behind the follow-up page: one message for any refusal (it reads the same
+    in a log), only anonymous cases open, and a closed case takes no reply."""
+    from engage.errors import ValidationFailed
+    from engage.submissions.anonymous import AccessRefused, anonymous_reply, open_case
+    from engage.submissions.models import Kind, SpeakUpMode
+    from tests.factories.submissions import make_submission
+
+    with app.test_request_context():
+        case = make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.ANONYMOUS)
+        with pytest.raises(AccessRefused) as refused:
+            open_case("AB-CDEF-GHJK-MNPQ", PASSPHRASE, "client-one")
+        assert refused.value.message == (
+            "The follow-up code and passphrase do not match, or there have been too many "
+            "tries. Check them, and if you are sure they are right, try again in 15 minutes."
+        )
+        assert str(refused.value) == refused.value.message, "reads the same in a log"
+        case.status = "closed"
+        with pytest.raises(ValidationFailed) as closed:
+            anonymous_reply(case, "One more thing")
+        assert (closed.value.message, closed.value.field) == (
+            "This is closed, so no more messages can be added",
+            "body",
+        )
+        case.status = "acknowledged"
+        message = anonymous_reply(case, "One more thing")
+        assert (message.author_id, message.author_role, message.body, message.sent_at) == (
+            None,
+            "submitter",
+            "One more thing",
+            None,
+        )

@@ -45,9 +45,11 @@ def test_inbox_lists_the_leaders_units_oldest_first_with_counters(client: FlaskC
 def test_directorate_leader_sees_every_unit_in_it(client: FlaskClient) -> None:
     ward = make_unit()
     lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
-    submission = make_submission(make_user(unit=ward))
+    submission = make_submission(make_user(unit=ward), title="Ward kitchen rota")
     sign_in(client, lead)
-    assert client.get(f"/submissions/{submission.id}").status_code == 200
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Ward kitchen rota" in page and "Update the status" in page, "theirs to handle"
+    assert "Ward kitchen rota" in client.get("/inbox").get_data(as_text=True)
 
 
 def test_leader_outside_scope_is_refused(client: FlaskClient) -> None:

@@ -26,7 +26,7 @@ def test_ideas_are_shared_within_the_directorate_and_concerns_never(client: Flas
     sign_in(client, make_user(unit=neighbour))
     board = client.get("/ideas").get_data(as_text=True)
     assert "Quiet room for breaks" in board and "Rota concern" not in board
-    assert client.get(f"/submissions/{idea.id}").status_code == 200
+    assert "Quiet room for breaks" in client.get(f"/submissions/{idea.id}").get_data(as_text=True)
     assert client.get(f"/submissions/{concern.id}").status_code == 403
     outsider = client.application.test_client()
     sign_in(outsider, make_user(unit=elsewhere))
@@ -135,6 +135,7 @@ def test_ideas_board_search_and_pages(client: FlaskClient) -> None:
     assert "1 idea found" in client.get("/ideas?q=bike+shelter").get_data(as_text=True)
     hostile = client.get('/ideas?q=" OR 1=1 -- NEAR( * AND')
     assert hostile.status_code == 200
+    assert "0 ideas found" in hostile.get_data(as_text=True), "matched as words, not as syntax"
 
 
 def test_decided_ideas_cannot_be_merged_nor_merged_into_closed_ones(client: FlaskClient) -> None:
