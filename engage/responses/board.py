@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from engage.errors import NotFound
 from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, Unit
-from engage.pagination import Page, paginate
+from engage.pagination import Page, PageRequest, paginate
 from engage.quarters import Quarter
 from engage.responses.models import Publication
 
@@ -47,7 +47,7 @@ def board(
     *,
     theme_id: int | None = None,
     quarter: Quarter | None = None,
-    page: int = 1,
+    page: PageRequest | int = 1,
 ) -> Page[Publication]:
     conditions: list[Any] = [scope.condition()]
     if theme_id:
