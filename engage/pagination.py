@@ -220,7 +220,7 @@ def paginate(
         statement = statement.order_by(*_ordering(reversed_keys))
     else:
         statement = statement.order_by(*_ordering(keys))
-        if number > MAX_OFFSET_PAGE:
+        if wanted.after or wanted.before or number > MAX_OFFSET_PAGE:  # a forged cursor, too
             number = 1
         statement = statement.offset((number - 1) * size)
     found = [tuple(row) for row in db.session.execute(statement.limit(size + 1))]
