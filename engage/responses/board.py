@@ -88,11 +88,8 @@ def latest(scope: BoardScope, count: int) -> list[Publication]:
 
 
 def boards_index() -> list[tuple[Directorate, dict[int, int]]]:
-    """Every directorate, with the number of entries on each unit's board (one query)."""
-    counts = dict(
-        db.session.execute(
-            select(Publication.unit_id, func.count(Publication.id)).group_by(Publication.unit_id)
-        ).all()
-    )
+    """Every directorate, with the number of entries on each unit's board: the maintained
+    `units.publication_count` (kept by triggers), so no view groups every publication."""
+    counts = dict(db.session.execute(select(Unit.id, Unit.publication_count)).all())
     directorates = db.session.scalars(select(Directorate).order_by(Directorate.name))
     return [(d, {u.id: counts.get(u.id, 0) for u in d.units}) for d in directorates]

@@ -129,12 +129,8 @@ def ideas_board(actor: User, filters: IdeaFilter, page: PageRequest | int = 1) -
         conditions.append(Submission.theme_id == filters.theme_id)
     order: list[Any] = [Submission.submitted_on.desc(), Submission.reference]
     if filters.most_supported:
-        supporters = (
-            select(func.count(Support.id))
-            .where(Support.submission_id == Submission.id)
-            .scalar_subquery()
-        )
-        order = [supporters.desc(), *order]
+        # The maintained count (kept by triggers), walked through ix_submissions_ideas_supported.
+        order = [Submission.supporter_count.desc(), *order]
     return paginate(Submission, and_(*conditions), order, page)
 
 
