@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from engage.accounts.models import Role, User
+from engage.audit.actions import ACTIONS
 from engage.audit.models import AuditEvent
 from engage.errors import PermissionDenied
 from engage.extensions import db
@@ -93,4 +94,4 @@ def search_events(
 def known_actions(actor: User) -> list[str]:
     if not actor.has_role(Role.ADMIN):
         raise PermissionDenied("Only administrators can read the audit log.")
-    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by("action")))
+    return list(ACTIONS)  # the code's own list: no scan of the table
