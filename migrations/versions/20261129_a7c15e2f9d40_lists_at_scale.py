@@ -46,10 +46,12 @@ INDEXES = [
     (
         "ix_submissions_leader_inbox",
         "submissions",
-        "unit_id, submitted_on, reference, id",
+        "submitted_on, reference, id",
         f"queue = 'leaders' AND status IN {OPEN}",
-        "status, kind, theme_id",
-        "/inbox for a leader (access.handled_by + status open, the default): by unit, oldest first",
+        "unit_id, status, kind, theme_id",
+        # Walked in the page's order, skipping other units' rows: a page reads about
+        # (trust's units / leader's units) x 26 entries, however long the history.
+        "/inbox for a leader (access.handled_by + status open, the default): oldest first",
     ),
     (
         "ix_submissions_leader_queue",
