@@ -119,6 +119,21 @@ def _decode(cursor: str, width: int) -> tuple[Any, ...] | None:
     return tuple(values) if len(values) == width else None
 
 
+def _fits(keys: list[tuple[Any, bool]], values: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """The cursor's values if each has its column's type (a forged cursor must not reach the
+    database as a date compared with text), else None."""
+    if values is None:
+        return None
+    for (expression, _), value in zip(keys, values, strict=True):
+        try:
+            expected = expression.type.python_type
+        except (AttributeError, NotImplementedError):
+            return None
+        if value is None or type(value) is not expected:
+            return None
+    return values
+
+
 def _sort_keys(model: Any, order: list[Any]) -> list[tuple[Any, bool]]:
     """(expression, descending) for each sort key, ending with the id so that keys are unique."""
     keys: list[tuple[Any, bool]] = []
@@ -209,8 +224,8 @@ def paginate(
     columns = [expression for expression, _ in keys]
     backwards = False
     statement = select(*columns).where(condition)
-    after = _decode(wanted.after, len(keys)) if wanted.after else None
-    before = _decode(wanted.before, len(keys)) if wanted.before else None
+    after = _fits(keys, _decode(wanted.after, len(keys))) if wanted.after else None
+    before = _fits(keys, _decode(wanted.before, len(keys))) if wanted.before else None
     if after is not None:
         statement = statement.where(_beyond(keys, after)).order_by(*_ordering(keys))
     elif before is not None:

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from engage.accounts.models import Role
-from engage.pagination import Page, PageRequest, paginate
+from engage.pagination import Page, PageRequest, _encode, paginate
 from engage.submissions.models import Submission
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
@@ -77,7 +77,8 @@ def test_rows_tied_on_every_sort_key_are_paged_by_id(app_context: None) -> None:
 
 def test_a_forged_cursor_shows_the_first_page(app_context: None) -> None:
     ids = _ideas(4)
-    for cursor in ("not-base64!", "W1sieCIsMV1d", "W1sidiIsMV1d"):
+    wrong_types = _encode(("yesterday", 7, "ID"))  # text where the date goes, and so on
+    for cursor in ("not-base64!", "W1sieCIsMV1d", "W1sidiIsMV1d", wrong_types):
         assert _ids(_page(ids, PageRequest(2, after=cursor))) == _ids(_page(ids, PageRequest()))
 
 
