@@ -1,7 +1,7 @@
 """lists at scale: indexes that match the list queries, maintained counts
 
 Revision ID: a7c15e2f9d40
-Revises: e4a9c2d7f5b8
+Revises: e5a0c3d1f7b2
 Create Date: 2026-11-29 01:30:00.000000
 
 Issue 15. Each index names the query it serves. `submissions.supporter_count` and
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7c15e2f9d40"
-down_revision = "e4a9c2d7f5b8"
+down_revision = "e5a0c3d1f7b2"
 branch_labels = None
 depends_on = None
 
