@@ -58,6 +58,8 @@ ACTIONS: tuple[str, ...] = tuple(
             "user.admin_created",
             "user.created",
             "user.unlocked",
+            "user.scopes_changed",
+            "user.signed_out_everywhere",
             "user.updated",
         )
     )
