@@ -8,7 +8,7 @@ ENGAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 DATABASE_URL ?= sqlite:///instance/engage.db
 ASSETS := engage/static/vendor/nhsuk
 
-.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench mutants clean
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants clean
 
 install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
 
@@ -91,3 +91,9 @@ mutants: install
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache mutants
+
+# Issue 15: every list page at 10,000 and 1,000,000 submissions on PostgreSQL (builds
+# engage_bench_10k and engage_bench_1m; pass ARGS=--reuse to measure them again without
+# rebuilding). Shared machine: it runs under nice.
+bench-scale: install
+	nice -n 10 $(BIN)/python benchmarks/scale_lists.py $(ARGS)

@@ -1,17 +1,45 @@
-"""One page of a long list, counted and sliced in SQL: no list view ever loads every row."""
+"""One page of a long list by keyset: the cost of a page does not grow with the table.
+
+A page is found by the sort key of the row before it (`after`) or after it (`before`), never by
+OFFSET, so page 5,000 costs what page 1 costs. The rows are found in two steps: first the
+page's ids (one narrow, indexed query), then those rows with their relationships loaded by
+`selectinload`, so no list joins units, themes or users for rows it does not show. The total
+is never an exact COUNT over the whole filter: it is counted up to a small cap, and beyond the
+cap PostgreSQL's planner estimate gives "page N of about M".
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import current_app, request
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, and_, func, inspect, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from engage.extensions import db
 
 T = TypeVar("T")
 MAX_PAGE = 100_000
+# Counted exactly up to this many rows; beyond it the total is an estimate.
+COUNT_CAP = 1_000
+# Old links with `?page=N` and no cursor still work, by OFFSET, only this deep.
+MAX_OFFSET_PAGE = 10
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page to show: its number (for the label) and the keyset cursor that finds it."""
+
+    number: int = 1
+    after: str | None = None
+    before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -20,31 +48,216 @@ class Page(Generic[T]):
     page: int
     total: int
     page_size: int
+    estimated: bool = False  # the total is an estimate ("about"), not an exact count
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        counted = max(1, -(-self.total // self.page_size))
+        # An estimate can fall short of where the reader already is.
+        return max(counted, self.page + (1 if self.next_cursor else 0))
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def of_pages(self) -> str:
+        """`of 3` or `of about 1,200`, for "page N of ..." labels."""
+        return f"of about {self.pages:,}" if self.estimated else f"of {self.pages:,}"
+
+    @property
+    def total_label(self) -> str:
+        return f"about {self.total:,}" if self.estimated else f"{self.total:,}"
 
 
-def page_number() -> int:
-    """The `page` query argument, bounded so that a huge number is just the last page."""
+def page_number() -> PageRequest:
+    """The page asked for: `page` (bounded) and the `after`/`before` cursor, if any."""
     page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
+    return PageRequest(
+        number=min(max(page, 1), MAX_PAGE),
+        after=request.args.get("after") or None,
+        before=request.args.get("before") or None,
+    )
+
+
+def _encode(values: tuple[Any, ...]) -> str:
+    tagged = []
+    for value in values:
+        if isinstance(value, datetime):
+            tagged.append(["t", value.isoformat()])
+        elif isinstance(value, date):
+            tagged.append(["d", value.isoformat()])
+        else:
+            tagged.append(["v", value])
+    raw = json.dumps(tagged, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, width: int) -> tuple[Any, ...] | None:
+    """The sort key in a cursor, or None when it is not one of ours (then: the first page)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        tagged = json.loads(raw)
+        values: list[Any] = []
+        for tag, value in tagged:
+            if tag == "t":
+                values.append(datetime.fromisoformat(value))
+            elif tag == "d":
+                values.append(date.fromisoformat(value))
+            elif tag == "v" and (value is None or isinstance(value, (int, float, str))):
+                values.append(value)
+            else:
+                return None
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return None
+    return tuple(values) if len(values) == width else None
+
+
+def _fits(keys: list[tuple[Any, bool]], values: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """The cursor's values if each has its column's type (a forged cursor must not reach the
+    database as a date compared with text), else None."""
+    if values is None:
+        return None
+    for (expression, _), value in zip(keys, values, strict=True):
+        try:
+            expected = expression.type.python_type
+        except (AttributeError, NotImplementedError):
+            return None
+        if value is None or type(value) is not expected:
+            return None
+    return values
+
+
+def _sort_keys(model: Any, order: list[Any]) -> list[tuple[Any, bool]]:
+    """(expression, descending) for each sort key, ending with the id so that keys are unique."""
+    keys: list[tuple[Any, bool]] = []
+    for item in order:
+        if isinstance(item, UnaryExpression) and item.modifier in (
+            operators.desc_op,
+            operators.asc_op,
+        ):
+            keys.append((item.element, item.modifier is operators.desc_op))
+        else:
+            keys.append((item, False))
+    # The id last makes the key unique (ties in the sort key still page exactly once each).
+    keys.append((model.id, keys[-1][1] if keys else False))
+    return keys
+
+
+def _beyond(keys: list[tuple[Any, bool]], values: tuple[Any, ...]) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the order of `keys`: (a > x) or (a = x and b > y) ..."""
+    alternatives = []
+    for index, (expression, descending) in enumerate(keys):
+        equal = [keys[i][0] == values[i] for i in range(index)]
+        value = values[index]
+        step = expression < value if descending else expression > value
+        alternatives.append(and_(*equal, step))
+    return or_(*alternatives)
+
+
+def _ordering(keys: list[tuple[Any, bool]]) -> list[Any]:
+    return [
+        expression.desc() if descending else expression.asc() for expression, descending in keys
+    ]
+
+
+def _rows(model: Any, ids: list[int]) -> list[Any]:
+    """The page's rows, in the ids' order, their eager relationships loaded with selectinload."""
+    if not ids:
+        return []
+    eager = [
+        selectinload(getattr(model, relation.key))
+        for relation in inspect(model).relationships
+        if relation.lazy == "joined"
+    ]
+    found = {
+        row.id: row
+        for row in db.session.scalars(select(model).where(model.id.in_(ids)).options(*eager))
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def _total(model: Any, condition: ColumnElement[bool]) -> tuple[int, bool]:
+    """Exact up to COUNT_CAP rows; beyond that PostgreSQL's planner estimate (or the cap)."""
+    capped = select(model.id).where(condition).limit(COUNT_CAP + 1).subquery()
+    counted = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    if counted <= COUNT_CAP:
+        return counted, False
+    return max(_planner_estimate(model, condition), counted), True
+
+
+def _planner_estimate(model: Any, condition: ColumnElement[bool]) -> int:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return 0
+    statement = select(model.id).where(condition)
+    compiled = statement.compile(
+        dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    # EXPLAIN plans the query without running it: the estimate costs the same at any size.
+    with db.session.begin_nested():
+        connection = db.session.connection()
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN (FORMAT JSON) {compiled.string}", compiled.params
+        ).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 def paginate(
     model: type[T],
     condition: ColumnElement[bool],
     order: list[Any],
-    page: int,
+    page: PageRequest | int,
     *,
-    query: Select[Any] | None = None,
     page_size: int | None = None,
 ) -> Page[T]:
     size = page_size or int(current_app.config["PAGE_SIZE"])
-    page = min(max(1, page), MAX_PAGE)
-    key = model.id  # type: ignore[attr-defined]
-    total = db.session.scalar(select(func.count(key)).where(condition)) or 0
-    rows = (query if query is not None else select(model)).where(condition)
-    items = db.session.scalars(rows.order_by(*order).limit(size).offset((page - 1) * size))
-    return Page(items=list(items), page=page, total=total, page_size=size)
+    wanted = page if isinstance(page, PageRequest) else PageRequest(number=page)
+    number = min(max(1, wanted.number), MAX_PAGE)
+    key_model: Any = model
+    keys = _sort_keys(key_model, order)
+    columns = [expression for expression, _ in keys]
+    backwards = False
+    statement = select(*columns).where(condition)
+    after = _fits(keys, _decode(wanted.after, len(keys))) if wanted.after else None
+    before = _fits(keys, _decode(wanted.before, len(keys))) if wanted.before else None
+    if after is not None:
+        statement = statement.where(_beyond(keys, after)).order_by(*_ordering(keys))
+    elif before is not None:
+        backwards = True
+        reversed_keys = [(expression, not descending) for expression, descending in keys]
+        statement = statement.where(_beyond(reversed_keys, before))
+        statement = statement.order_by(*_ordering(reversed_keys))
+    else:
+        statement = statement.order_by(*_ordering(keys))
+        if wanted.after or wanted.before or number > MAX_OFFSET_PAGE:  # a forged cursor, too
+            number = 1
+        statement = statement.offset((number - 1) * size)
+    found = [tuple(row) for row in db.session.execute(statement.limit(size + 1))]
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+        if not more:
+            number = 1
+        elif number <= 1:
+            number = 2  # a stale page number: there is at least one page before this one
+    next_cursor = _encode(found[-1]) if found and (more or backwards) else None
+    previous_cursor = _encode(found[0]) if found and number > 1 else None
+    ids = [row[-1] for row in found]
+    items = _rows(key_model, ids)
+    total, estimated = _total(key_model, condition)
+    return Page(
+        items=items,
+        page=number,
+        total=total,
+        page_size=size,
+        estimated=estimated,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+    )

@@ -13,11 +13,11 @@ from engage.accounts.models import Role
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.organisation import services as organisation
-from engage.pagination import page_number
+from engage.pagination import PageRequest, page_number
 from engage.ratelimits import rate_limited
 
 
-def _page_number() -> int:
+def _page_number() -> PageRequest:
     return page_number()
 
 

@@ -13,7 +13,7 @@ from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, StaffGroup, Unit
-from engage.pagination import Page, paginate
+from engage.pagination import Page, PageRequest, paginate
 from engage.ratelimits import account_key
 
 PAGE_SIZE = 50
@@ -47,7 +47,7 @@ def _user_conditions(text: str | None, role: str | None) -> ColumnElement[bool]:
 
 
 def list_users(
-    actor: User, text: str | None = None, role: str | None = None, page: int = 1
+    actor: User, text: str | None = None, role: str | None = None, page: PageRequest | int = 1
 ) -> Page[User]:
     require_admin(actor)
     order = [User.name, User.id]

@@ -32,7 +32,7 @@ from engage.guardian.models import (
     SpeakUpAgain,
 )
 from engage.organisation.models import StaffGroup, Unit
-from engage.pagination import Page, paginate
+from engage.pagination import Page, PageRequest, paginate
 from engage.submissions import access
 from engage.submissions.models import Kind, SpeakUpMode, Submission, Theme
 from engage.timeutil import utcnow
@@ -323,7 +323,7 @@ class CaseFilter:
     state: str = "open"  # "open", "closed" or "all"
 
 
-def cases_page(actor: User, filters: CaseFilter, page: int = 1) -> Page[GuardianCase]:
+def cases_page(actor: User, filters: CaseFilter, page: PageRequest | int = 1) -> Page[GuardianCase]:
     require_guardian(actor)
     condition = GuardianCase.closed_on.is_(None)
     if filters.state == "closed":

@@ -32,6 +32,8 @@ class Unit(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(String(120), unique=True)
     directorate_id: Mapped[int] = mapped_column(ForeignKey("directorates.id"), index=True)
     headcount: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept by database triggers on `publications` (migration a7c15e2f9d40), for /boards.
+    publication_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     directorate: Mapped[Directorate] = relationship(back_populates="units", lazy="joined")
 
     def __str__(self) -> str:

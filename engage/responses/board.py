@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from engage.errors import NotFound
 from engage.extensions import db, get_by_id
 from engage.organisation.models import Directorate, Unit
-from engage.pagination import Page, paginate
+from engage.pagination import Page, PageRequest, paginate
 from engage.quarters import Quarter
 from engage.responses.models import Publication
 
@@ -47,7 +47,7 @@ def board(
     *,
     theme_id: int | None = None,
     quarter: Quarter | None = None,
-    page: int = 1,
+    page: PageRequest | int = 1,
 ) -> Page[Publication]:
     conditions: list[Any] = [scope.condition()]
     if theme_id:
@@ -88,11 +88,8 @@ def latest(scope: BoardScope, count: int) -> list[Publication]:
 
 
 def boards_index() -> list[tuple[Directorate, dict[int, int]]]:
-    """Every directorate, with the number of entries on each unit's board (one query)."""
-    counts = dict(
-        db.session.execute(
-            select(Publication.unit_id, func.count(Publication.id)).group_by(Publication.unit_id)
-        ).all()
-    )
+    """Every directorate, with the number of entries on each unit's board: the maintained
+    `units.publication_count` (kept by triggers), so no view groups every publication."""
+    counts = dict(db.session.execute(select(Unit.id, Unit.publication_count)).all())
     directorates = db.session.scalars(select(Directorate).order_by(Directorate.name))
     return [(d, {u.id: counts.get(u.id, 0) for u in d.units}) for d in directorates]

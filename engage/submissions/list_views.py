@@ -12,13 +12,13 @@ from wtforms import Field
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.guardian.inbox import inbox_breakdown
-from engage.pagination import page_number
+from engage.pagination import PageRequest, page_number
 from engage.submissions import access, queries, services, social, themes
 from engage.submissions.blueprint import bp
 from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
 
 
-def _page() -> int:
+def _page() -> PageRequest:
     return page_number()
 
 

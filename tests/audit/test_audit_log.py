@@ -13,13 +13,13 @@ from tests.factories.accounts import make_user, sign_in
 def test_admin_reads_and_filters_the_audit_log(admin_client: FlaskClient) -> None:
     leader = make_user(Role.LEADER, email="lead@test.nhs.uk")
     record(leader, "decision.made", leader, "Decision made on idea 12")
-    record(None, "digest.sent", None, "Weekly digest sent")
+    record(None, "mail.retried", None, "Weekly digest sent")
     db.session.commit()
     everything = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "Decision made on idea 12" in everything and "Weekly digest sent" in everything
     by_actor = admin_client.get("/admin/audit?actor=LEAD@test.nhs.uk").get_data(as_text=True)
     assert "Decision made on idea 12" in by_actor and "Weekly digest sent" not in by_actor
-    by_action = admin_client.get("/admin/audit?action=digest.sent").get_data(as_text=True)
+    by_action = admin_client.get("/admin/audit?action=mail.retried").get_data(as_text=True)
     assert "Weekly digest sent" in by_action and "Decision made" not in by_action
     by_text = admin_client.get("/admin/audit?text=idea+12").get_data(as_text=True)
     assert "Decision made on idea 12" in by_text and "Weekly digest" not in by_text
@@ -45,7 +45,7 @@ def test_bad_date_range_gets_a_message(admin_client: FlaskClient) -> None:
 
 
 def test_a_range_ends_at_the_end_of_its_last_day(admin_client: FlaskClient) -> None:
-    event = record(None, "digest.sent", None, "Weekly digest sent")
+    event = record(None, "mail.retried", None, "Weekly digest sent")
     db.session.commit()
     # The event's own day, not the clock's: a run at midnight must not move the boundary.
     today = event.occurred_at.date()
