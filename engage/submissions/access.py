@@ -69,6 +69,8 @@ def shared_ideas_for(actor: User) -> ColumnElement[bool]:
 
 
 def visible_to(actor: User) -> ColumnElement[bool]:
+    if actor.has_role(Role.BOARD):
+        return false()  # the board reads figures, never an individual idea or concern
     conditions = [Submission.submitter_id == actor.id, handled_by(actor), shared_ideas_for(actor)]
     if actor.has_role(Role.GUARDIAN):
         conditions.append(Submission.kind == Kind.CONCERN.value)
