@@ -148,7 +148,7 @@ def visible_children(actor: User, where: Place) -> list[tuple[Level, int, str]]:
 
 
 def theme_names() -> dict[int, str]:
-    return dict(db.session.execute(select(Theme.id, Theme.name)).tuples().all())
+    return {theme_id: name for theme_id, name in db.session.execute(select(Theme.id, Theme.name))}
 
 
 def _value_text(metric: Metric, value: float | None) -> str:

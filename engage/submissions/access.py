@@ -58,8 +58,8 @@ def handled_by(actor: User) -> ColumnElement[bool]:
 
 def shared_ideas_for(actor: User) -> ColumnElement[bool]:
     """SQL condition: ideas colleagues may read, support and comment on (never concerns)."""
-    if actor.unit is None:
-        return false()
+    if actor.unit is None or actor.has_role(Role.BOARD):
+        return false()  # the board reads figures, never an individual idea
     same_directorate = select(Unit.id).where(Unit.directorate_id == actor.unit.directorate_id)
     return and_(
         Submission.kind == Kind.IDEA.value,

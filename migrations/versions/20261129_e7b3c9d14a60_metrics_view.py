@@ -78,9 +78,7 @@ def upgrade():
             "metric", "level", "entity_id", "starts_on", name=op.f("uq_metric_rebase")
         ),
     )
-    op.create_index(
-        op.f("ix_metric_rebases_metric"), "metric_rebases", ["metric"], unique=False
-    )
+    op.create_index(op.f("ix_metric_rebases_metric"), "metric_rebases", ["metric"], unique=False)
 
 
 def downgrade():
