@@ -38,8 +38,8 @@ def _replace_role_check(old: str, new: str) -> None:
         bind.exec_driver_sql(f"PRAGMA schema_version={int(version) + 1}")
         bind.exec_driver_sql("PRAGMA writable_schema=OFF")
         return
-    op.drop_constraint("ck_users_role_is_known", "users", type_="check")
-    op.create_check_constraint("ck_users_role_is_known", "users", new)
+    op.drop_constraint(op.f("ck_users_role_is_known"), "users", type_="check")
+    op.create_check_constraint(op.f("ck_users_role_is_known"), "users", new)
 
 
 def upgrade():
