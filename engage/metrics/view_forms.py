@@ -89,8 +89,18 @@ class SettingForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class IsoDateField(DateField):  # type: ignore[misc]
+    """A date typed as YYYY-MM-DD, with a message that says so when it is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date as YYYY-MM-DD, for example 2026-04-01") from None
+
+
 class RebaseForm(FlaskForm):  # type: ignore[misc]
-    starts_on = DateField(
+    starts_on = IsoDateField(
         "The new period starts on",
         description=(
             "As YYYY-MM-DD, for example 2026-04-01. Charts start it at the week or month "

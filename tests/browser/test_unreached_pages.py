@@ -103,3 +103,24 @@ def test_a_leaders_forms_with_their_errors(page: Page, live_server: str, new_con
     leader.get_by_label("You said").fill("")
     _submit(leader, "Publish")
     _shows_errors(leader, "the publish form")
+
+
+def test_metric_settings_pages(page: Page, live_server: str) -> None:
+    sign_in_as(page, live_server, "admin")
+    page.goto(f"{live_server}/metrics/settings")
+    assert_accessible(page, "metric settings")
+    page.get_by_role("link", name="Acknowledged within target").click()
+    assert_accessible(page, "one metric's settings")
+    page.get_by_label("Target (optional)").fill("lots")
+    _submit(page, "Save")
+    _shows_errors(page, "a metric's target")
+    page.get_by_label("Target (optional)").fill("80")
+    _submit(page, "Save")
+    page.get_by_label("The new period starts on").fill("2026-04-01")
+    page.get_by_label("Reason").fill("New acknowledgement rota")
+    _submit(page, "Add the new period")
+    assert page.get_by_text("New acknowledgement rota").first.is_visible()
+    assert_accessible(page, "a metric with a new period")
+    page.goto(f"{live_server}/metrics/trust/0/acknowledged_within_target?grain=month")
+    assert page.locator("#metric-chart .spc-target").count() == 1
+    assert_accessible(page, "a chart with a target and a new period")

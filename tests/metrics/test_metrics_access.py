@@ -185,6 +185,11 @@ def test_bad_settings_are_refused_beside_the_field_and_keep_what_was_typed(
     )
     assert response.status_code == 400
     assert "Enter the reason for the new period" in response.get_data(as_text=True)
+    refused = client.post(
+        "/metrics/settings/submissions/rebases",
+        data={"starts_on": "2026-02-30", "reason": "New rota", "applies_to": ""},
+    ).get_data(as_text=True)
+    assert "Enter a real date as YYYY-MM-DD" in refused and 'value="New rota"' in refused
     assert db.session.get(MetricSetting, "submissions") is None
     assert client.get("/metrics/settings/no_such_metric").status_code == 404
 
