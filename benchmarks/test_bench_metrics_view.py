@@ -102,6 +102,7 @@ def _scale_app(size: int) -> Flask:
         now = datetime.now(UTC)
         backfill_snapshots((now - timedelta(weeks=106)).date(), now)
         db.session.commit()
+        db.session.remove()
     return app
 
 
@@ -142,6 +143,8 @@ def _measure_both(medians: dict[int, dict[str, float]], capsys: pytest.CaptureFi
                 "trust summary": _median_ms(client, "/metrics"),
                 "unit chart": _median_ms(client, f"/metrics/unit/{unit_id}/submissions"),
             }
+            # Close this size's connections before the next size drops the schema.
+            db.session.remove()
             db.engine.dispose()
         with capsys.disabled():
             print(f"\n{submissions} submissions: {medians[size]}")
