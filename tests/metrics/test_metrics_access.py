@@ -180,6 +180,7 @@ def test_bad_settings_are_refused_beside_the_field_and_keep_what_was_typed(
         "/metrics/settings/submissions", data={"improvement": "increase", "target": "lots"}
     ).get_data(as_text=True)
     assert "Enter the target as a number" in page and 'value="lots"' in page
+    assert page.count('class="nhsuk-error-summary"') == 1
     response = client.post(
         "/metrics/settings/submissions/rebases",
         data={"starts_on": "2026-04-01", "reason": "   ", "applies_to": ""},
