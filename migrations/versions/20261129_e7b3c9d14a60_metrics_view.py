@@ -1,7 +1,7 @@
 """metrics view: a board role, metric targets and directions, rebase points
 
 Revision ID: e7b3c9d14a60
-Revises: 7e3b9c1d2f40
+Revises: e5a0c3d1f7b2
 Create Date: 2026-11-29 01:00:00.000000
 
 The users' role check gains 'board'. On SQLite a CHECK constraint cannot be altered and a
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e7b3c9d14a60"
-down_revision = "7e3b9c1d2f40"
+down_revision = "e5a0c3d1f7b2"
 branch_labels = None
 depends_on = None
 
