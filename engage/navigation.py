@@ -18,15 +18,18 @@ class NavItem:
     roles: tuple[Role, ...] = tuple(Role)
 
 
+# The board is read-only: figures and published boards, never an idea or a concern.
+CONTRIBUTORS = (Role.STAFF, Role.LEADER, Role.GUARDIAN, Role.ADMIN)
+
 NAVIGATION = (
     NavItem("Home", "pages.home"),
-    NavItem("Speak up", "submissions.front_door"),
-    NavItem("Ideas", "submissions.ideas"),
-    NavItem("What I raised", "submissions.mine"),
+    NavItem("Speak up", "submissions.front_door", CONTRIBUTORS),
+    NavItem("Ideas", "submissions.ideas", CONTRIBUTORS),
+    NavItem("What I raised", "submissions.mine", CONTRIBUTORS),
     NavItem("Inbox", "submissions.inbox", (Role.LEADER, Role.GUARDIAN)),
     NavItem("Speak up cases", "guardian.home", (Role.GUARDIAN,)),
     NavItem("You said, we did", "responses.boards"),
-    NavItem("SPC charts", "metrics.chart_tool"),
+    NavItem("Metrics", "metrics.index"),
     NavItem("Users", "admin_users.list_users", (Role.ADMIN,)),
     NavItem("Structure", "organisation.structure", (Role.ADMIN,)),
     NavItem("Import", "admin_users.import_csv", (Role.ADMIN,)),

@@ -17,7 +17,8 @@ def test_seed_demo_builds_a_trust_once(
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Directorate.id))) == 3
     assert db.session.scalar(select(func.count(Unit.id))) == 15
-    assert db.session.scalar(select(func.count(User.id))) == 1500
+    # The headcount, and the board member, who belongs to no unit.
+    assert db.session.scalar(select(func.count(User.id))) == 1501
     assert sum(db.session.scalars(select(Unit.headcount))) == 1500
     for role in Role:
         user = db.session.scalar(
@@ -28,7 +29,7 @@ def test_seed_demo_builds_a_trust_once(
     assert again.exit_code == 0 and "already has users" in again.output
     refused = runner.invoke(args=["seed-demo"])
     assert refused.exit_code != 0
-    assert db.session.scalar(select(func.count(User.id))) == 1500
+    assert db.session.scalar(select(func.count(User.id))) == 1501
 
 
 def test_demo_logins_work_with_the_demo_password(demo_app: Flask, demo_session: object) -> None:
@@ -111,6 +112,26 @@ def test_demo_history_spans_two_years_and_the_demo_code_opens(
         as_text=True
     )
     _demo_snapshots_show_special_causes()
+    _demo_metrics_view_shows_improvement_and_concern()
+
+
+def _demo_metrics_view_shows_improvement_and_concern() -> None:
+    """The board's summary of the trust and its directorates has, in the latest figures of
+    the weekly or monthly view, a special-cause improvement and a special-cause concern."""
+    from engage.metrics.models import Level
+    from engage.metrics.series import Grain
+    from engage.metrics.view_services import IconFilter, summary_rows
+
+    places = [(Level.TRUST, 0)] + [
+        (Level.DIRECTORATE, d) for d in db.session.scalars(select(Directorate.id))
+    ]
+    found = {
+        row.category
+        for level, entity_id in places
+        for grain in Grain
+        for row in summary_rows(level, entity_id, grain=grain, weeks=104)
+    }
+    assert {IconFilter.IMPROVEMENT, IconFilter.CONCERN} <= found
 
 
 def _demo_snapshots_show_special_causes() -> None:

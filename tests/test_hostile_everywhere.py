@@ -10,6 +10,7 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
 from types import CodeType
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -25,6 +26,7 @@ from engage.accounts.passwords import make_reset_token
 from engage.extensions import db
 from engage.mail.models import MailStatus
 from engage.mail.services import send_mail
+from engage.metrics.models import MetricRebase
 from engage.responses import services as responses
 from engage.responses.models import Outcome
 from engage.submissions import social
@@ -101,11 +103,24 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
         digest = make_digest(staff)
         undelivered = send_mail(bystander.email, "Given up", "Body")
         undelivered.status = MailStatus.FAILED.value
+        rebase = MetricRebase(
+            metric="submissions",
+            starts_on=date(2026, 4, 1),
+            reason="New rota",
+            created_at=utcnow(),
+        )
+        db.session.add(rebase)
         db.session.commit()
         token = make_reset_token(app.config["SECRET_KEY"], bystander.id, bystander.password_hash)
         case = make_case(utcnow().date(), mode="confidential", person="Someone", unit=unit)
     return World(
-        users={"staff": staff, "leader": leader, "guardian": guardian, "admin": admin},
+        users={
+            "staff": staff,
+            "leader": leader,
+            "guardian": guardian,
+            "admin": admin,
+            "board": make_user(Role.BOARD),
+        },
         url_values={
             "submission_id": [idea.id, concern.id, secret.id],
             "action_id": [action.id],
@@ -121,6 +136,10 @@ def world(app: Flask, db_session: object, smtp_inbox: Inbox) -> World:
             "message_id": [undelivered.id],
             "kind": ["unit", "directorate"],
             "scope_id": [unit.id, unit.directorate_id],
+            "entity_id": [unit.id, unit.directorate_id, 0],
+            "level": ["unit", "directorate", "trust"],
+            "metric": ["submissions", "concerns_by_theme", "no_such_metric"],
+            "rebase_id": [rebase.id],
             "token": [token, "x" * 5000, "../../etc/passwd", "\u202e%00"],
         },
         valid={

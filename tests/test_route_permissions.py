@@ -49,6 +49,8 @@ HANDLERS = {Role.LEADER, Role.GUARDIAN}
 MODERATORS = {Role.LEADER, Role.ADMIN}
 NOBODY: set[Role] = set()
 GUARDIAN = {Role.GUARDIAN}
+# Another unit's or directorate's figures: the trust-wide roles only (tests/metrics).
+TRUST_WIDE = {Role.GUARDIAN, Role.ADMIN, Role.BOARD}
 
 # endpoint -> (path with ids filled in by `_path`, method, roles allowed)
 ROUTES: dict[str, tuple[str, str, set[Role]]] = {
@@ -56,6 +58,15 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "accounts.account": ("/account", "GET", SIGNED_IN),
     "accounts.sign_out": ("/sign-out", "POST", SIGNED_IN),
     "metrics.chart_tool": ("/metrics/chart", "GET", SIGNED_IN),
+    "metrics.index": ("/metrics", "GET", SIGNED_IN),
+    "metrics.directorate": ("/metrics/directorate/{directorate}", "GET", TRUST_WIDE),
+    "metrics.unit": ("/metrics/unit/{unit}", "GET", TRUST_WIDE),
+    "metrics.chart": ("/metrics/unit/{unit}/submissions", "GET", TRUST_WIDE),
+    "metrics.chart_csv": ("/metrics/directorate/{directorate}/ideas.csv", "GET", TRUST_WIDE),
+    "metrics.settings_list": ("/metrics/settings", "GET", ADMIN_ONLY),
+    "metrics.edit_setting": ("/metrics/settings/submissions", "GET", ADMIN_ONLY),
+    "metrics.add_rebase": ("/metrics/settings/submissions/rebases", "POST", ADMIN_ONLY),
+    "metrics.remove_rebase": ("/metrics/settings/submissions/rebases/1/delete", "POST", ADMIN_ONLY),
     "admin_users.list_users": ("/admin/users", "GET", ADMIN_ONLY),
     "admin_users.new_user": ("/admin/users/new", "GET", ADMIN_ONLY),
     "admin_users.edit_user": ("/admin/users/{user}", "GET", ADMIN_ONLY),

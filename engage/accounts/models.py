@@ -18,6 +18,9 @@ class Role(StrEnum):
     LEADER = "leader"
     GUARDIAN = "guardian"
     ADMIN = "admin"
+    # Read-only: the metrics view for the whole trust and the published boards, never an
+    # individual idea or concern.
+    BOARD = "board"
 
     @property
     def label(self) -> str:
@@ -29,13 +32,16 @@ ROLE_LABELS = {
     Role.LEADER: "Leader",
     Role.GUARDIAN: "Freedom to Speak Up guardian",
     Role.ADMIN: "Administrator",
+    Role.BOARD: "Board member (read-only)",
 }
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('staff', 'leader', 'guardian', 'admin')", name="role_is_known"),
+        CheckConstraint(
+            "role IN ('staff', 'leader', 'guardian', 'admin', 'board')", name="role_is_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -177,7 +177,7 @@ def seed_demo(if_empty: bool, seed: int) -> None:
         f"Anonymous demo concern: {DEMO_ANONYMOUS_REFERENCE}, followed up at /check with the "
         f"code {DEMO_ANONYMOUS_FOLLOWUP_CODE} and the passphrase '{DEMO_ANONYMOUS_PASSPHRASE}'."
     )
-    click.echo(f"Sign in as staff@, leader@, guardian@ or admin@{DEMO_DOMAIN}.")
+    click.echo(f"Sign in as staff@, leader@, guardian@, admin@ or board@{DEMO_DOMAIN}.")
 
 
 def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
@@ -249,13 +249,15 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
         ("leader", "Grace Okafor", Role.LEADER, "Registered Nurses and Midwives"),
         ("guardian", "Ruth Campbell", Role.GUARDIAN, "Corporate Services"),
         ("admin", "Tom Hughes", Role.ADMIN, "Administrative and Clerical"),
+        ("board", "Helen Ward", Role.BOARD, "Corporate Services"),
     ]
     for local_part, name, role, group in demo_people:
         user = User(
             email=f"{local_part}@{DEMO_DOMAIN}",
             name=name,
             role=role.value,
-            unit=ward,
+            # A board member (a non-executive director, say) belongs to no unit.
+            unit=None if role is Role.BOARD else ward,
             staff_group=groups[group],
             password_hash=password_hash,
         )

@@ -5,7 +5,7 @@ The output is deterministic: element ids derive from the caller's ``chart_id``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -94,8 +94,10 @@ def xmr_chart_svg(
     title: str,
     width: int = 720,
     height: int = 360,
+    notes: Mapping[int, str] | None = None,
 ) -> Markup:
-    """An inline, accessible ``<svg>`` of the chart; ``labels`` (dates or text) name the points."""
+    """An inline, accessible ``<svg>`` of the chart; ``labels`` (dates or text) name the points;
+    ``notes`` annotate points by index (the reason a new period starts there)."""
     chart_id = checked_svg_id(chart_id)
     label_texts = _label_texts(chart, labels)
     legend = _legend(chart, width)
@@ -115,11 +117,26 @@ def xmr_chart_svg(
         _axes(frame, ticks, label_texts, width),
         _period_lines(chart, frame),
         _data(chart, frame, label_texts),
+        _notes(notes or {}, frame),
         _legend_markup(legend),
         "</svg>",
     ]
     # Every piece of outside text was escaped as its part was built.
     return Markup("".join(parts))  # noqa: S704
+
+
+def _notes(notes: Mapping[int, str], frame: _Frame) -> str:
+    """Short labels beside the points they name, at the top of the plot; a long reason is cut
+    (the page lists it in full)."""
+    parts = ['<g class="spc-notes">']
+    for row, (index, note) in enumerate(sorted(notes.items())):
+        if not 0 <= index < frame.count:
+            continue
+        short = note if len(note) <= 40 else note[:39] + "\u2026"
+        y = frame.top + 12 + (row % 3) * 13
+        parts.append(text(frame.x(index) + 4, y, short, size=10, extra=' class="spc-note"'))
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def summary_text(chart: XmrChart, labels: Sequence[Label] | None = None) -> str:

@@ -14,7 +14,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.extensions import db
@@ -72,3 +82,43 @@ class MetricSnapshot(db.Model):  # type: ignore[name-defined,misc]
     @property
     def level_enum(self) -> Level:
         return Level(self.level)
+
+
+class MetricSetting(db.Model):  # type: ignore[name-defined,misc]
+    """What an administrator set for one metric of the registry: its target and which way is
+    better. A metric without a row keeps the registry's direction and has no target."""
+
+    __tablename__ = "metric_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "improvement IN ('increase', 'decrease', 'neutral')", name="improvement_is_known"
+        ),
+    )
+
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    target: Mapped[float | None] = mapped_column(Float)
+    improvement: Mapped[str] = mapped_column(String(12))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MetricRebase(db.Model):  # type: ignore[name-defined,misc]
+    """A change in the process (a new rota, a new form) from which a metric's charts start a
+    new period with their own mean and limits. Without a level it applies to every chart of
+    the metric; with one, to that unit's, directorate's or the trust's chart only."""
+
+    __tablename__ = "metric_rebases"
+    __table_args__ = (
+        UniqueConstraint("metric", "level", "entity_id", "starts_on", name="uq_metric_rebase"),
+        CheckConstraint(
+            "level IS NULL OR level IN ('unit', 'directorate', 'trust')", name="level_is_known"
+        ),
+        CheckConstraint("(level IS NULL) = (entity_id IS NULL)", name="level_with_entity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str | None] = mapped_column(String(12))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

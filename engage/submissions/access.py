@@ -70,8 +70,8 @@ def handled_by(actor: User) -> ColumnElement[bool]:
 def shared_ideas_for(actor: User) -> ColumnElement[bool]:
     """Ideas colleagues may read, comment on and report: those of their own directorate that
     no moderator has hidden (never concerns)."""
-    if actor.unit is None:
-        return false()
+    if actor.unit is None or actor.has_role(Role.BOARD):
+        return false()  # the board reads figures, never an individual idea
     return and_(
         Submission.kind == Kind.IDEA.value,
         Submission.hidden_reason.is_(None),
@@ -86,6 +86,8 @@ def raised_by(actor: User) -> ColumnElement[bool]:
 
 def visible_to(actor: User) -> ColumnElement[bool]:
     """Everything this user may open."""
+    if actor.has_role(Role.BOARD):
+        return false()  # the board reads figures, never an individual idea or concern
     conditions = [raised_by(actor), handled_by(actor), shared_ideas_for(actor)]
     if actor.has_role(Role.GUARDIAN):
         conditions.append(Submission.kind == Kind.CONCERN.value)

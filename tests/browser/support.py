@@ -30,7 +30,7 @@ TIMEOUT_MS = 10_000
 
 DEMO_DOMAIN = "demo.engage.nhs.uk"
 DEMO_PASSWORD: str = TestConfig.DEMO_PASSWORD  # what build_demo_trust gets from app config
-DEMO_ROLES = ("staff", "leader", "guardian", "admin")
+DEMO_ROLES = ("staff", "leader", "guardian", "admin", "board")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -34,6 +34,7 @@ FILE_SUFFIX = re.compile(
     r"\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|csv|pdf|txt|xml|json|zip)$", re.I
 )
 NUMBER = re.compile(r"/\d+(?=/|$)")
+METRIC_CHART = re.compile(r"^/metrics/(trust|directorate|unit)/<n>/[a-z0-9_]+$")
 SIGNED_OUT_PAGES = ("/sign-in", "/forgotten-password", "/privacy", "/accessibility")
 
 # Everything with an href, read after the page has loaded: the header navigation (all of its
@@ -65,8 +66,10 @@ class CrawlReport:
 
 def page_key(path: str) -> str:
     """Pages that differ only by query string or by a number in the path share a template:
-    check the first of them only (/admin/users/17 and /admin/users/18 are one page)."""
-    return NUMBER.sub("/<n>", path.rstrip("/") or "/")
+    check the first of them only (/admin/users/17 and /admin/users/18 are one page; so are
+    the metrics view's charts of one metric and another)."""
+    key = NUMBER.sub("/<n>", path.rstrip("/") or "/")
+    return METRIC_CHART.sub(r"/metrics/\1/<n>/<metric>", key)
 
 
 def crawlable(url: str, origin: str) -> str | None:

@@ -128,3 +128,24 @@ def test_a_digest_and_its_unsubscribe_pages(page: Page, live_server: str, live_a
     _submit(visitor, "Stop this digest")
     assert visitor.get_by_role("heading", level=1).inner_text() == "Digest stopped"
     assert_accessible(visitor, "unsubscribe: done")
+
+
+def test_metric_settings_pages(page: Page, live_server: str) -> None:
+    sign_in_as(page, live_server, "admin")
+    page.goto(f"{live_server}/metrics/settings")
+    assert_accessible(page, "metric settings")
+    page.get_by_role("link", name="Acknowledged within target").click()
+    assert_accessible(page, "one metric's settings")
+    page.get_by_label("Target (optional)").fill("lots")
+    _submit(page, "Save")
+    _shows_errors(page, "a metric's target")
+    page.get_by_label("Target (optional)").fill("80")
+    _submit(page, "Save")
+    page.get_by_label("The new period starts on").fill("2026-04-01")
+    page.get_by_label("Reason").fill("New acknowledgement rota")
+    _submit(page, "Add the new period")
+    assert page.get_by_text("New acknowledgement rota").first.is_visible()
+    assert_accessible(page, "a metric with a new period")
+    page.goto(f"{live_server}/metrics/trust/0/acknowledged_within_target?grain=month")
+    assert page.locator("#metric-chart .spc-target").count() == 1
+    assert_accessible(page, "a chart with a target and a new period")
