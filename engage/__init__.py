@@ -34,7 +34,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("views",)),
     ("audit", ("views",)),
     ("mail", ("views",)),
-    ("metrics", ("views", "view_routes")),
+    ("metrics", ("views", "summary_views")),
     ("submissions", ("views", "list_views", "anonymous_views")),
     ("responses", ("views", "board_views")),
     ("guardian", ("views", "report_views")),

@@ -33,12 +33,14 @@ ALERTS_FOR_ROLE = {
     ),
     Role.GUARDIAN: (AlertKind.NEW_CONCERN, AlertKind.ESCALATION, AlertKind.UPDATE),
     Role.ADMIN: (AlertKind.UPDATE,),
+    Role.BOARD: (),  # the board reads figures, never individual items
 }
 DIGESTS_FOR_ROLE = {
     Role.STAFF: (DigestKind.STAFF,),
     Role.LEADER: (DigestKind.LEADER, DigestKind.STAFF),
     Role.GUARDIAN: (DigestKind.GUARDIAN, DigestKind.STAFF),
     Role.ADMIN: (DigestKind.STAFF,),
+    Role.BOARD: (),
 }
 
 

@@ -1,4 +1,4 @@
-"""The SPC chart page (views.py) and the engagement metrics view (view_routes.py)."""
+"""The SPC chart page (views.py) and the engagement metrics view (summary_views.py)."""
 
 from __future__ import annotations
 

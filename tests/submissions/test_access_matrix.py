@@ -55,6 +55,8 @@ def _world() -> World:
         "leader elsewhere": make_user(Role.LEADER, unit=next_door, leads_units=(far,)),
         "guardian": make_user(Role.GUARDIAN, unit=ward),
         "admin": make_user(Role.ADMIN, unit=far),
+        # The board reads figures only: no item at all, not even a shared idea.
+        "board member": make_user(Role.BOARD),
     }
     led = {
         "unit leader": {ward.id},
