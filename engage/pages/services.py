@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from engage.accounts.models import Role, User
 from engage.extensions import db
@@ -32,7 +32,3 @@ def home_summary(actor: User) -> HomeSummary:
         )
     inbox = inbox_counts(actor) if actor.has_role(Role.LEADER, Role.GUARDIAN) else None
     return HomeSummary(role=actor.role_enum, scope_names=scope_names, inbox=inbox)
-
-
-def check_database() -> None:
-    db.session.execute(text("SELECT 1"))
