@@ -21,7 +21,7 @@ from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
-from engage.reliability.faults import database_unreachable
+from engage.reliability.faults import database_unreachable, retry_lost_connections
 from engage.reliability.once import Repeated, answer_repeat, new_token
 from engage.routing import register_converters
 
@@ -80,6 +80,7 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
     _register_blueprints(app)
+    retry_lost_connections(app)
     _register_error_pages(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their marked views
     _register_security_headers(app)
@@ -197,6 +198,8 @@ def _register_error_pages(app: Flask) -> None:
             db.session.rollback()
         if database_unreachable(error):
             app.logger.warning("database unreachable on %s", request.endpoint)
+            # The page's header must not ask the database who is signed in.
+            g._login_user = login_manager.anonymous_user()
             return page(
                 503,
                 "Sorry, the service is busy or restarting",
