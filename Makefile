@@ -98,5 +98,10 @@ fuzz: install
 	  FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice -n 10 $(BIN)/python -m pytest tests/reliability/test_fuzz.py -q -p no:cacheprovider --db=postgresql; \
 	else echo "ENGAGE_TEST_POSTGRES_URL is not set: the PostgreSQL half did not run"; fi
 
+# Locust against gunicorn and PostgreSQL on 127.0.0.1 (not part of `make test`): LOAD_USERS,
+# LOAD_MINUTES, LOAD_WORKERS... (benchmarks/load/run.py). It makes its own database.
+load: install
+	$(BIN)/python benchmarks/load/run.py
+
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache mutants
