@@ -58,9 +58,8 @@ def _count(app: Flask) -> int:
             db.session.remove()
 
 
+@pytest.mark.postgres_only(reason="SQLite admits one writer at a time: its repeats cannot overlap")
 def test_concurrent_repeats_create_one_item(empty_app: Flask, database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite admits one writer at a time: its repeats cannot overlap")
     with empty_app.test_request_context():
         upgrade()
         ward = make_unit()
@@ -104,9 +103,8 @@ def test_concurrent_repeats_create_one_item(empty_app: Flask, database_url: str)
     assert _count(empty_app) == 0, "the first request's result stands; nothing else is made"
 
 
+@pytest.mark.postgres_only(reason="SQLite admits one writer at a time: its repeats cannot overlap")
 def test_racing_repeats_create_exactly_one(empty_app: Flask, database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite admits one writer at a time: its repeats cannot overlap")
     with empty_app.test_request_context():
         upgrade()
         ward = make_unit()

@@ -108,9 +108,8 @@ def _lose_the_connection_once(app: Flask, database_url: str) -> list[int]:
     return killed
 
 
+@pytest.mark.postgres_only(reason="an embedded SQLite file has no connection to lose")
 def test_a_lost_connection_is_retried_and_creates_once(empty_app: Flask, database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("an embedded SQLite file has no connection to lose")
     with empty_app.test_request_context():
         upgrade()
         ward = make_unit()
@@ -130,11 +129,10 @@ def test_a_lost_connection_is_retried_and_creates_once(empty_app: Flask, databas
         db.session.remove()
 
 
+@pytest.mark.postgres_only(reason="an embedded SQLite file has no connection to lose")
 def test_a_post_without_a_token_is_not_retried_and_writes_nothing(
     empty_app: Flask, database_url: str
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("an embedded SQLite file has no connection to lose")
     with empty_app.test_request_context():
         upgrade()
         ward = make_unit()
