@@ -1,7 +1,7 @@
 """submit tokens
 
 Revision ID: a7d3c5e9b2f1
-Revises: e5a0c3d1f7b2
+Revises: d7a3c1e5f2b8
 Create Date: 2026-11-29 01:30:00.000000
 
 `submit_tokens` holds the digest of each one-time form token that created something, so a
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7d3c5e9b2f1"
-down_revision = "e5a0c3d1f7b2"
+down_revision = "d7a3c1e5f2b8"
 branch_labels = None
 depends_on = None
 
