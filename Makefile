@@ -8,7 +8,7 @@ ENGAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 DATABASE_URL ?= sqlite:///instance/engage.db
 ASSETS := engage/static/vendor/nhsuk
 
-.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants clean
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants fuzz load clean
 
 install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
 
@@ -88,6 +88,20 @@ MUTATION_MIN ?= 90
 mutants: install
 	PATH=$(CURDIR)/$(BIN):$$PATH nice -n 10 $(BIN)/mutmut run --max-children 2
 	$(BIN)/python -m tests.mutation_scores --minimum $(MUTATION_MIN)
+
+# 11 fuzzed targets on 2 databases: 4546 inputs each is 100,000 in all (each run prints its
+# count). The PostgreSQL half runs when ENGAGE_TEST_POSTGRES_URL is set.
+FUZZ_EXAMPLES ?= 4546
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice -n 10 $(BIN)/python -m pytest tests/reliability/test_fuzz.py -q -p no:cacheprovider --db=sqlite
+	@if [ -n "$$ENGAGE_TEST_POSTGRES_URL" ]; then \
+	  FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice -n 10 $(BIN)/python -m pytest tests/reliability/test_fuzz.py -q -p no:cacheprovider --db=postgresql; \
+	else echo "ENGAGE_TEST_POSTGRES_URL is not set: the PostgreSQL half did not run"; fi
+
+# Locust against gunicorn and PostgreSQL on 127.0.0.1 (not part of `make test`): LOAD_USERS,
+# LOAD_MINUTES, LOAD_WORKERS... (benchmarks/load/run.py). It makes its own database.
+load: install
+	$(BIN)/python benchmarks/load/run.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -21,6 +21,8 @@ from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
+from engage.reliability.faults import database_unreachable, retry_lost_connections
+from engage.reliability.once import Repeated, answer_repeat, new_token
 from engage.routing import register_converters
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("guardian", ("views", "report_views")),
     ("scheduler", ("views",)),
     ("digests", ("views",)),
+    ("reliability", ("views",)),
 )
 
 
@@ -77,6 +80,7 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
     _register_blueprints(app)
+    retry_lost_connections(app)
     _register_error_pages(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their marked views
     _register_security_headers(app)
@@ -85,6 +89,7 @@ def create_app(
 
     register_commands(app)
     register_template_globals(app)
+    app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
     return app
 
 
@@ -183,9 +188,23 @@ def _register_error_pages(app: Flask) -> None:
         status = error.code or 500
         return page(status, titles.get(status, error.name), error.description or "")
 
+    @app.errorhandler(Repeated)
+    def repeated(error: Repeated) -> Any:
+        return answer_repeat(error)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:
-        db.session.rollback()
+        with contextlib.suppress(Exception):  # the connection itself may be what failed
+            db.session.rollback()
+        if database_unreachable(error):
+            app.logger.warning("database unreachable on %s", request.endpoint)
+            # The page's header must not ask the database who is signed in.
+            g._login_user = login_manager.anonymous_user()
+            return page(
+                503,
+                "Sorry, the service is busy or restarting",
+                "Try again in a minute. Nothing you sent was saved, so send it again.",
+            )
         app.logger.error("unhandled error on %s\n%s", request.endpoint, describe_for_log(error))
         return page(
             500,

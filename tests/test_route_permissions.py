@@ -22,7 +22,9 @@ PUBLIC = {
     "static",
     "pages.privacy",
     "pages.accessibility",
-    "pages.health",
+    # For a load balancer: no data, no database for /healthz (tests/reliability).
+    "reliability.healthz",
+    "reliability.readyz",
     "accounts.sign_in",
     "accounts.forgotten_password",
     "accounts.reset_password",

@@ -25,6 +25,7 @@ from engage.guardian.forms import (
 )
 from engage.guardian.models import Channel, DetrimentAnswer, EntryKind, ReferralTo, SpeakUpAgain
 from engage.pagination import page_number
+from engage.reliability import once
 from engage.submissions.models import SpeakUpMode
 from engage.timeutil import utcnow
 
@@ -159,7 +160,9 @@ def add_entry(case_id: int) -> ResponseReturnValue:
     form = EntryForm()
     if form.validate_on_submit():
         referred = form.referred_to.data or None
+        back = url_for("guardian.case", case_id=case_id) + "#entries"
         try:
+            once.claim(back)
             entry = services.add_entry(
                 current_user,
                 case_id,
@@ -172,7 +175,7 @@ def add_entry(case_id: int) -> ResponseReturnValue:
             show_service_error(form, problem)
         else:
             flash(f"{entry.kind_enum.label} added.", "success")
-            return redirect(url_for("guardian.case", case_id=case_id) + "#entries")
+            return redirect(once.settle(back))
     return _render_case(case_id, 400, entry_form=form)
 
 

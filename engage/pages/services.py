@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from engage.accounts.models import Role, User
 from engage.extensions import db
@@ -38,7 +38,3 @@ def home_summary(actor: User) -> HomeSummary:
     return HomeSummary(
         role=actor.role_enum, scope_names=scope_names, inbox=inbox, signals=home_signals(actor)
     )
-
-
-def check_database() -> None:
-    db.session.execute(text("SELECT 1"))

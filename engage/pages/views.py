@@ -25,9 +25,3 @@ def privacy() -> ResponseReturnValue:
 @bp.route("/accessibility")
 def accessibility() -> ResponseReturnValue:
     return render_template("pages/accessibility.html", title="Accessibility statement")
-
-
-@bp.route("/healthz")
-def health() -> ResponseReturnValue:
-    services.check_database()
-    return {"status": "ok"}

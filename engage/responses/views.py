@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from engage.errors import ValidationFailed
 from engage.forms import int_or_none, options, show_service_error
+from engage.reliability import once
 from engage.responses import actions, escalation, pages, services
 from engage.responses.blueprint import bp
 from engage.responses.clocks import Clock
@@ -40,7 +41,7 @@ def response_clock(submission: Submission) -> Clock | None:
 
 
 def _back(submission_id: int) -> ResponseReturnValue:
-    return redirect(url_for("submissions.detail", submission_id=submission_id))
+    return redirect(once.settle(url_for("submissions.detail", submission_id=submission_id)))
 
 
 @bp.route("/submissions/<id:submission_id>/decision", methods=["GET", "POST"])
@@ -60,6 +61,7 @@ def decide(submission_id: int) -> ResponseReturnValue:
             existing_action_id=form.existing_action_id.data,
         )
         try:
+            once.claim(url_for("submissions.detail", submission_id=submission_id))
             services.decide(current_user, submission_id, details)
         except ValidationFailed as problem:
             show_service_error(form, problem)
@@ -113,12 +115,13 @@ def _action_page(
 ) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
+            once.claim(back_url)  # a token only on the form that adds an action
             save()
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
             flash(done, "success")
-            return redirect(back_url)
+            return redirect(once.settle(back_url))
     return render_template("responses/action_form.html", form=form, back_url=back_url, title=title)
 
 
@@ -180,6 +183,7 @@ def publish(submission_id: int) -> ResponseReturnValue:
             submitter_agreed=bool(form.submitter_agreed.data),
         )
         try:
+            once.claim(url_for("submissions.detail", submission_id=submission_id))
             services.publish(current_user, submission_id, details)
         except ValidationFailed as problem:
             show_service_error(form, problem)

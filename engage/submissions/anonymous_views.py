@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from engage.errors import ValidationFailed
 from engage.forms import show_service_error
+from engage.reliability import once
 from engage.submissions import anonymous, services
 from engage.submissions.blueprint import anonymous_bp
 from engage.submissions.forms import CheckForm, MessageForm
@@ -89,13 +90,15 @@ def reply() -> ResponseReturnValue:
     if submission is None:
         return redirect(url_for("anonymous.check"))
     if form.validate_on_submit():
+        back = url_for("anonymous.case") + "#conversation"
         try:
+            once.claim(back)
             anonymous.anonymous_reply(submission, form.body.data)
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
             flash("Your message has been sent.", "success")
-            return redirect(url_for("anonymous.case") + "#conversation")
+            return redirect(once.settle(back))
     return _show_case(form, 400)
 
 

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from engage import throttle
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
+from engage.reliability import once
 from engage.submissions import pages, queries, services, social, workflow
 from engage.submissions.blueprint import bp
 from engage.submissions.forms import (
@@ -97,6 +98,8 @@ def front_door() -> ResponseReturnValue:
         )
     elif form.validate_on_submit():
         try:
+            # A repeat of an anonymous send has nowhere to go back to: its code is shown once.
+            once.claim("" if form.mode.data == "anonymous" else url_for("submissions.mine"))
             # Anonymous items are made without the account (see services.submit).
             receipt = services.submit(current_user if signed_in else None, _details(form))
         except ValidationFailed as problem:
@@ -114,7 +117,9 @@ def front_door() -> ResponseReturnValue:
                     title="Your follow-up code",
                 )
             flash(_thanks(receipt), "success")
-            return redirect(url_for("submissions.detail", submission_id=receipt.submission_id))
+            return redirect(
+                once.settle(url_for("submissions.detail", submission_id=receipt.submission_id))
+            )
     return render_template(
         "submissions/front_door.html",
         form=form,
@@ -193,16 +198,21 @@ def _act_on_page(
 ) -> ResponseReturnValue:
     """What every form on a submission's page does: validate, call the service, say what
     happened and go back to the page (or to the submission `act` returns, as merging does);
-    or show the page again with the problem beside the field and what was typed kept."""
+    or show the page again with the problem beside the field and what was typed kept.
+    A form with a one-time token (`once`) creates nothing twice."""
     if form.validate_on_submit():
+        back = url_for("submissions.detail", submission_id=submission_id) + anchor
         try:
+            once.claim(back)
             result = act()
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
             flash(said(), "success")
             target = result.id if isinstance(result, Submission) else submission_id
-            return redirect(url_for("submissions.detail", submission_id=target) + anchor)
+            return redirect(
+                once.settle(url_for("submissions.detail", submission_id=target) + anchor)
+            )
     return _redisplay(submission_id, **{form_name: form})
 
 
@@ -249,8 +259,10 @@ def merge(submission_id: int) -> ResponseReturnValue:
 @bp.route("/submissions/<id:submission_id>/support", methods=["POST"])
 def support(submission_id: int) -> ResponseReturnValue:
     form = SupportForm()
+    back = url_for("submissions.detail", submission_id=submission_id)
     if form.validate_on_submit():
         try:
+            once.claim(back)
             if form.withdraw.data:
                 social.withdraw_support(current_user, submission_id)
                 flash("You no longer support this idea.", "success")
@@ -259,7 +271,7 @@ def support(submission_id: int) -> ResponseReturnValue:
                 flash("Thank you: your support has been added.", "success")
         except ValidationFailed as problem:
             flash(problem.message, "info")
-    return redirect(url_for("submissions.detail", submission_id=submission_id))
+    return redirect(once.settle(back))
 
 
 @bp.route("/submissions/<id:submission_id>/comments", methods=["POST"])
