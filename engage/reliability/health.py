@@ -35,14 +35,17 @@ class Readiness:
 
 
 def readiness() -> Readiness:
+    # Through the request's session, like every page: a connection of its own could wait on
+    # SQLite's write lock and be reported as "unreachable" while pages are served.
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            try:
-                rows = connection.execute(text("SELECT version_num FROM alembic_version"))
-                current = frozenset(row[0] for row in rows)
-            except SQLAlchemyError:
-                current = frozenset()  # no alembic_version table: nothing migrated yet
+        db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
+        db.session.rollback()
         return Readiness("unreachable", "unknown")
+    try:
+        rows = db.session.execute(text("SELECT version_num FROM alembic_version"))
+        current = frozenset(row[0] for row in rows)
+    except SQLAlchemyError:
+        db.session.rollback()
+        current = frozenset()  # no alembic_version table: nothing migrated yet
     return Readiness("reachable", "at head" if current == head_revisions() else "behind head")

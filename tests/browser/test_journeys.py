@@ -101,7 +101,7 @@ def test_pages_work_without_javascript(
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, Tom Hughes"
     # Without the header's script every menu item shows: none is hidden in "More".
     menu = page.get_by_role("navigation", name="Menu")
-    for text in ("Home", "SPC charts", "Users", "Structure", "Import", "Audit log"):
+    for text in ("Home", "Metrics", "Users", "Structure", "Import", "Audit log"):
         assert menu.get_by_role("link", name=text, exact=True).is_visible(), text
     with page.expect_navigation():
         menu.get_by_role("link", name="Users", exact=True).click()
