@@ -79,12 +79,18 @@ def _rebuild_postgresql(tables: list[Table]) -> None:
             autocommit.exec_driver_sql(f"VACUUM (ANALYZE) {table.name}")
 
 
+MAINTENANCE_WAIT_MS = 120_000
+
+
 def _rebuild_sqlite() -> None:
     # VACUUM cannot run inside a transaction: use the DB-API connection, which is in
     # autocommit mode (see engage.sqlite), outside SQLAlchemy's transaction handling.
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
+        # A night-time job can wait for other writers (another job, a second `jobs run-due`)
+        # far longer than a web request: VACUUM needs the whole file to itself.
+        cursor.execute(f"PRAGMA busy_timeout={MAINTENANCE_WAIT_MS}")
         cursor.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed, not left readable
         # One FTS5 segment built from the table (in rowid order, and rowids are random)
         # instead of one segment per write, in the order of writing.
