@@ -4,7 +4,6 @@ themes and the inbox export; and the answers to the closing questions."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -26,7 +25,7 @@ from engage.guardian.forms import (
 )
 from engage.guardian.inbox import inbox_csv
 from engage.quarters import Quarter
-from engage.submissions import access, queries
+from engage.submissions import access
 from engage.submissions.forms import InboxFilterForm
 from engage.submissions.models import Theme
 from engage.timeutil import utcnow
@@ -244,19 +243,7 @@ def inbox_export() -> ResponseReturnValue:
     form.unit_id.choices = options([(None, "Any")] + [(u.id, u.name) for u in units])
     form.validate()
 
-    def valid(field: Any) -> Any:
-        return None if field.errors else field.data
-
-    filters = queries.InboxFilter(
-        status=valid(form.status),
-        theme_id=valid(form.theme_id),
-        unit_id=valid(form.unit_id),
-        older_than_days=valid(form.older_than_days),
-        kind=valid(form.kind) or None,
-        newest_first=form.sort.data == "newest",
-        date_from=valid(form.date_from),
-        date_to=valid(form.date_to),
-    )
+    filters = form.filters()
     return _csv(inbox_csv(current_user, filters), "ftsu-inbox.csv")
 
 

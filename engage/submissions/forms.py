@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,6 +25,7 @@ from engage.submissions.models import (
     TITLE_MAX,
     Status,
 )
+from engage.submissions.queries import InboxFilter
 from engage.submissions.services import PASSPHRASE_MIN
 from engage.submissions.social import COMMENT_MAX, REASON_MAX
 
@@ -216,6 +219,25 @@ class InboxFilterForm(FlaskForm):
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The 'up to' date must be the same as or after the 'from' date")
+
+    def filters(self) -> InboxFilter:
+        """The inbox's filter from this form, once validated: a field with a problem is shown
+        with its message and left out. The inbox and the guardian's export share it."""
+
+        def valid(field: Any) -> Any:
+            return None if field.errors else field.data
+
+        return InboxFilter(
+            status=valid(self.status),
+            theme_id=valid(self.theme_id),
+            unit_id=valid(self.unit_id),
+            older_than_days=valid(self.older_than_days),
+            kind=valid(self.kind) or None,
+            newest_first=self.sort.data == "newest",
+            date_from=valid(self.date_from),
+            date_to=valid(self.date_to),
+            escalated=valid(self.escalated) == "yes",
+        )
 
 
 class IdeaSearchForm(FlaskForm):

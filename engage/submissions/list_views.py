@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import Field
 
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
@@ -33,20 +30,7 @@ def inbox() -> ResponseReturnValue:
     form.unit_id.choices = options([(None, "Any unit")] + [(u.id, u.name) for u in units])
     form.validate()  # a filter with a problem is shown with its message and left out
 
-    def valid(field: Field) -> Any:
-        return None if field.errors else field.data
-
-    filters = queries.InboxFilter(
-        status=valid(form.status),
-        theme_id=valid(form.theme_id),
-        unit_id=valid(form.unit_id),
-        older_than_days=valid(form.older_than_days),
-        kind=valid(form.kind) or None,
-        newest_first=form.sort.data == "newest",
-        date_from=valid(form.date_from),
-        date_to=valid(form.date_to),
-        escalated=valid(form.escalated) == "yes",
-    )
+    filters = form.filters()
     result = queries.inbox(current_user, filters, _page())
     return render_template(
         "submissions/inbox.html",
