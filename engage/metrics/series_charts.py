@@ -111,6 +111,15 @@ def _period_end(start: date, grain: Grain) -> date:
     return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
+def rebase_starts(
+    periods: Sequence[Period], rebases: Sequence[tuple[date, str]], grain: Grain = Grain.WEEK
+) -> list[int]:
+    """The indexes at which a chart of these periods starts a new period: the chart and the
+    signals (digests, home pages) both take them from here, so they never disagree."""
+    periods = tuple(periods)
+    return _valid_starts(_notes(periods, rebases, grain), [p.value for p in periods])
+
+
 def _valid_starts(notes: Sequence[RebaseNote], values: list[float | None]) -> list[int]:
     """New periods that leave at least 2 values on each side; others are not drawn."""
     starts: list[int] = []

@@ -16,8 +16,11 @@ from typing import Literal
 from sqlalchemy import and_, or_, select
 
 from engage.extensions import db
-from engage.metrics.models import Level, MetricSnapshot
-from engage.metrics.registry import METRICS_BY_NAME, Metric
+from engage.metrics.models import Level, MetricRebase, MetricSnapshot
+from engage.metrics.registry import Metric
+from engage.metrics.series import Period
+from engage.metrics.series_charts import rebase_starts
+from engage.metrics.settings import MetricChoice, metric_choices
 from engage.metrics.spc import SpcInputError, xmr
 from engage.metrics.weeks import WEEK, week_start
 
@@ -62,7 +65,8 @@ def signals(
     history_weeks: int = HISTORY_WEEKS,
 ) -> list[Signal]:
     """The special-cause signals at `as_of_week` (any day of it) for each (level, entity id)
-    given, for every metric with an improvement direction, ordered concerns first."""
+    given, for every metric with an improvement direction, ordered concerns first. The
+    direction and the new periods are the administrator's, as on the charts."""
     week = week_start(as_of_week)
     first = week - (history_weeks - 1) * WEEK
     by_level: dict[Level, set[int]] = defaultdict(set)
@@ -70,7 +74,18 @@ def signals(
         by_level[level].add(entity_id)
     if not by_level:
         return []
-    directional = [m.name for m in METRICS_BY_NAME.values() if m.improvement != "neutral"]
+    choices = {
+        name: choice for name, choice in metric_choices().items() if choice.improvement != "neutral"
+    }
+    directional = list(choices)
+    # Rebase points are few (set by hand), so one query reads them all for the run.
+    rebases: dict[str, list[MetricRebase]] = defaultdict(list)
+    for rebase in db.session.scalars(
+        select(MetricRebase)
+        .where(MetricRebase.metric.in_(directional))
+        .order_by(MetricRebase.starts_on)
+    ):
+        rebases[rebase.metric].append(rebase)
     rows = db.session.execute(
         select(
             MetricSnapshot.level,
@@ -105,20 +120,37 @@ def signals(
     found = [
         signal
         for key, points in series.items()
-        if (signal := _signal(key, points, week)) is not None
+        if (signal := _signal(key, points, week, choices, rebases)) is not None
     ]
     return sorted(found, key=lambda s: (s.kind != "concern", s.level, s.entity_id, s.metric.name))
 
 
-def _signal(key: SeriesKey, points: list[tuple[date, float | None]], week: date) -> Signal | None:
+def _signal(
+    key: SeriesKey,
+    points: list[tuple[date, float | None]],
+    week: date,
+    choices: dict[str, MetricChoice],
+    rebases: dict[str, list[MetricRebase]],
+) -> Signal | None:
     level, entity_id, metric_name, theme_id = key
-    metric = METRICS_BY_NAME.get(metric_name)
-    if metric is None or points[-1][0] != week or points[-1][1] is None:
+    choice = choices.get(metric_name)
+    if choice is None or points[-1][0] != week or points[-1][1] is None:
         return None
+    metric = choice.metric
     if sum(value is not None for _, value in points) < MIN_POINTS:
         return None
+    periods = [Period(start, None, None, value) for start, value in points]
+    applying = [
+        (r.starts_on, r.reason)
+        for r in rebases.get(metric_name, [])
+        if r.level is None or (r.level == level and r.entity_id == entity_id)
+    ]
     try:
-        chart = xmr([value for _, value in points], improvement=metric.improvement)
+        chart = xmr(
+            [value for _, value in points],
+            improvement=choice.improvement,
+            rebase_at=rebase_starts(periods, applying),
+        )
     except SpcInputError:
         return None
     kind = _KINDS.get(chart.points[-1].point_type)

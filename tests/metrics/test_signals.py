@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from engage.extensions import db
-from engage.metrics.models import NO_THEME, Level, MetricSnapshot
+from engage.metrics.models import NO_THEME, Level, MetricRebase, MetricSetting, MetricSnapshot
 from engage.metrics.registry import METRICS, Computation, median_of, metric_named
 from engage.metrics.signals import signals
 
@@ -59,6 +59,62 @@ def test_signals_for_a_set_of_units_say_what_kind_and_since_when(series: None) -
     ]
     assert found[1].reading == "Special cause improvement since 25 May 2026"
     assert found[1].value == 70.0 and found[1].metric.title == "Acknowledged within target"
+
+
+def _unit_1_signals() -> list[tuple[str, str]]:
+    return [(s.kind, s.metric.name) for s in signals([(Level.UNIT, 1)], LAST_WEEK)]
+
+
+@pytest.mark.parametrize(
+    ("direction", "expected"),
+    [
+        ("decrease", [("concern", "acknowledged_within_target")]),
+        ("neutral", []),
+        ("increase", [("improvement", "acknowledged_within_target")]),
+    ],
+)
+def test_signals_follow_the_direction_an_administrator_set(
+    series: None, direction: str, expected: list[tuple[str, str]]
+) -> None:
+    # The chart of the metric reads the administrator's direction; the digests and home pages
+    # must say the same thing as the chart.
+    db.session.add(
+        MetricSetting(
+            metric="acknowledged_within_target",
+            improvement=direction,
+            target=None,
+            updated_at=datetime(2026, 7, 1),
+        )
+    )
+    db.session.flush()
+    assert _unit_1_signals() == expected
+
+
+@pytest.mark.parametrize(
+    ("level", "entity_id", "expected"),
+    [
+        (None, None, []),
+        ("unit", 1, []),
+        ("unit", 4, [("improvement", "acknowledged_within_target")]),
+    ],
+)
+def test_a_new_period_from_the_shift_makes_it_the_usual_level(
+    series: None, level: str | None, entity_id: int | None, expected: list[tuple[str, str]]
+) -> None:
+    # A rebase at the week the shift began: the new level is the new period's mean, so there
+    # is no special cause, unless the rebase belongs to another unit's chart.
+    db.session.add(
+        MetricRebase(
+            metric="acknowledged_within_target",
+            level=level,
+            entity_id=entity_id,
+            starts_on=SHIFT_WEEK,
+            reason="New rota",
+            created_at=datetime(2026, 7, 1),
+        )
+    )
+    db.session.flush()
+    assert _unit_1_signals() == expected
 
 
 def test_no_signal_before_the_shift_nor_for_a_week_with_no_snapshot(series: None) -> None:
