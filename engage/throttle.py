@@ -12,14 +12,14 @@ a code could set off to keep its owner out.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 
 from flask import current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from engage.ratelimits import digest
 
 _EXTENSION_KEY = "engage_throttle"
 
@@ -40,11 +40,11 @@ def _tiers(setting: str) -> list[RateLimitItem]:
 
 
 def client_key(address: str | None) -> str:
-    """A stand-in for the client's address that cannot be turned back into it without the
-    secret key (a bare hash of an IPv4 address is reversed in seconds)."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    """A stand-in for the client's address that cannot be turned back into it (a bare hash
+    of an IPv4 address is reversed in seconds): keyed, as the sign-in limits' keys are, with
+    the day's random salt, which is forgotten the next day, so not even a holder of the
+    SECRET_KEY can later test an address against a stored count."""
+    return digest("client", address or "unknown")
 
 
 def within(setting: str, scope: str, key: str) -> bool:

@@ -113,3 +113,17 @@ def test_client_addresses_are_not_kept_in_the_counts(
         store.close()
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_follow_up_and_speak_up_throttles_key_a_client_with_the_days_salt(app: Flask) -> None:
+    # The same keyed hash as the sign-in limits: no address in it, and tomorrow's key for the
+    # same address is unrelated to today's (yesterday's salt is forgotten, not the SECRET_KEY).
+    from engage import ratelimits, throttle
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.9"}):
+        today = throttle.client_key("192.0.2.9")
+        assert ratelimits.client_key() == f"client:{today}"
+        assert "192.0.2.9" not in today and len(today) == 32
+        assert throttle.client_key("192.0.2.10") != today
+        ratelimits._local_salts.clear()  # what the first call of a new day does
+        assert throttle.client_key("192.0.2.9") != today
