@@ -157,9 +157,7 @@ def test_items_already_acknowledged_are_left_as_they_were(client: FlaskClient) -
     assert _status(waiting.id) is Status.ACKNOWLEDGED
 
 
-def test_at_most_a_set_number_at_once(
-    app_context: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_at_most_a_set_number_at_once(app_context: None, monkeypatch: pytest.MonkeyPatch) -> None:
     leader, staff = _ward()
     items = [make_submission(staff) for _ in range(3)]
     monkeypatch.setattr(workflow, "BULK_MAX", 2)
