@@ -167,3 +167,14 @@ def test_at_most_a_set_number_at_once(app_context: None, monkeypatch: pytest.Mon
     done = workflow.acknowledge_many(leader, [items[0].id, items[1].id, items[0].id], THANKS)
     assert [s.id for s in done.acknowledged] == [items[0].id, items[1].id], "once each"
     assert _messages(items[0].id) == [THANKS]
+
+
+def test_hostile_ticks_are_refused_plainly(client: FlaskClient) -> None:
+    leader, staff = _ward()
+    item = make_submission(staff)
+    sign_in(client, leader)
+    words = client.post("/inbox/acknowledge", data={"submission_id": ["1 OR 1=1"], "body": "Hi"})
+    assert words.status_code == 400
+    huge = client.post("/inbox/acknowledge", data={"submission_id": [str(10**30)], "body": "Hi"})
+    assert huge.status_code == 404
+    assert _status(item.id) is Status.SUBMITTED
