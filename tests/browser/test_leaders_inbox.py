@@ -79,6 +79,15 @@ def test_a_ward_manager_sees_what_needs_them_first_and_acknowledges_in_bulk(
     assert "status=submitted" in page.url
     assert page.get_by_role("heading", name="Waiting to be acknowledged").is_visible()
 
+    # Nothing ticked and no message: both explained, beside the table and the box.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Acknowledge ticked items").click()
+    summary = page.locator(".nhsuk-error-summary")
+    assert "Tick at least one item waiting to be acknowledged" in summary.inner_text()
+    assert "Write the message to send with the acknowledgement" in summary.inner_text()
+    assert page.title().startswith("Error: Inbox")
+    assert_accessible(page, "the inbox's acknowledgement form with errors")
+
     # Tick the two new items, type the message once, send.
     for title in titles:
         reference_row = page.get_by_role("row").filter(has_text=title)
