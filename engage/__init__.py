@@ -37,7 +37,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("audit", ("views",)),
     ("mail", ("views",)),
     ("metrics", ("views", "summary_views")),
-    ("submissions", ("views", "list_views", "anonymous_views")),
+    ("submissions", ("views", "list_views", "inbox_views", "anonymous_views")),
     ("responses", ("views", "board_views")),
     ("guardian", ("views", "report_views")),
     ("scheduler", ("views",)),

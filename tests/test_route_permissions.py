@@ -92,6 +92,7 @@ ROUTES: dict[str, tuple[str, str, set[Role]]] = {
     "submissions.mine": ("/submissions/mine", "GET", SIGNED_IN),
     "submissions.ideas": ("/ideas", "GET", SIGNED_IN),
     "submissions.inbox": ("/inbox", "GET", HANDLERS),
+    "submissions.acknowledge": ("/inbox/acknowledge", "POST", HANDLERS),
     "submissions.moderation": ("/moderation", "GET", MODERATORS),
     "submissions.theme_list": ("/admin/themes", "GET", ADMIN_ONLY),
     "submissions.edit_theme": ("/admin/themes/1", "GET", ADMIN_ONLY),

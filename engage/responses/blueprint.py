@@ -6,6 +6,10 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
+# Gives the inbox the clocks' rules (engage.submissions.deadlines): create_app loads every
+# blueprint.
+from engage.responses import overdue  # noqa: F401
+
 bp = Blueprint("responses", __name__)
 
 

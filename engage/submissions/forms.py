@@ -11,6 +11,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -145,6 +146,26 @@ class StatusForm(FlaskForm):
         self.status.choices = options((s.value, STATUS_LABELS[s]) for s in allowed)
 
 
+class BulkAcknowledgeForm(FlaskForm):
+    """Acknowledge the ticked items in the inbox, with one message sent to each submitter."""
+
+    submission_id = SelectMultipleField(
+        "Items to acknowledge", coerce=int, validate_choice=False, default=[]
+    )
+    body = written(
+        TextAreaField,
+        "Message to each person who raised them",
+        noun="Message",
+        maximum=MESSAGE_MAX,
+        blank="Write the message to send with the acknowledgement",
+        description="Each person who raised a ticked item sees this, on their item only.",
+    )
+
+    def validate_submission_id(self, field: SelectMultipleField) -> None:
+        if not field.data:
+            raise ValidationError("Tick at least one item waiting to be acknowledged")
+
+
 class MergeForm(FlaskForm):
     original = StringField(
         "Reference of the idea to merge this into",
@@ -182,12 +203,19 @@ class InboxFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Status",
+        "Show",
         choices=options(
-            [("open", "Still open"), ("all", "Any status")]
+            [
+                ("action", "Needs action"),
+                ("overdue", "Overdue"),
+                ("escalated", "Escalated to you"),
+                ("messages", "Messages to answer"),
+                ("open", "Still open"),
+                ("all", "Any status"),
+            ]
             + [(s.value, label) for s, label in STATUS_LABELS.items()]
         ),
-        default="open",
+        default="action",
     )
     kind = SelectField(
         "Ideas or concerns",

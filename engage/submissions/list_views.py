@@ -1,4 +1,4 @@
-"""Lists: the handler's inbox, "what I raised", the ideas board, moderation and themes."""
+"""Lists: "what I raised", the ideas board, moderation and themes."""
 
 from __future__ import annotations
 
@@ -8,38 +8,14 @@ from flask_login import current_user
 
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
-from engage.guardian.inbox import inbox_breakdown
 from engage.pagination import PageRequest, page_number
-from engage.submissions import access, queries, services, social, themes
+from engage.submissions import queries, services, social, themes
 from engage.submissions.blueprint import bp
-from engage.submissions.forms import IdeaSearchForm, InboxFilterForm, ThemeForm
+from engage.submissions.forms import IdeaSearchForm, ThemeForm
 
 
 def _page() -> PageRequest:
     return page_number()
-
-
-@bp.route("/inbox")
-def inbox() -> ResponseReturnValue:
-    counts = queries.inbox_counts(current_user)
-    form = InboxFilterForm(request.args)
-    form.theme_id.choices = options(
-        [(None, "Any theme")] + [(t.id, t.name) for t in services.themes(True)]
-    )
-    units = access.inbox_units(current_user)
-    form.unit_id.choices = options([(None, "Any unit")] + [(u.id, u.name) for u in units])
-    form.validate()  # a filter with a problem is shown with its message and left out
-
-    filters = form.filters()
-    result = queries.inbox(current_user, filters, _page())
-    return render_template(
-        "submissions/inbox.html",
-        form=form,
-        result=result,
-        counts=counts,
-        breakdown=inbox_breakdown(current_user, filters),
-        title="Inbox",
-    )
 
 
 @bp.route("/submissions/mine")

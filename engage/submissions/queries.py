@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, and_, column, exists, func, select, table
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
 from engage.extensions import db
-from engage.pagination import Page, PageRequest, paginate
-from engage.submissions import access, search
+from engage.pagination import COUNT_CAP, Page, PageRequest, paginate
+from engage.submissions import access, attention, search
 from engage.submissions.models import Status, Submission, Support
 from engage.timeutil import utcnow
 
@@ -25,7 +25,9 @@ OPEN_STATUSES = tuple(s.value for s in Status if not s.is_ending)
 
 @dataclass(frozen=True)
 class InboxFilter:
-    status: str | None = None  # a Status value, "open" (default) or "all"
+    # "action" (the default: what needs the handler now), one of its groups (attention.GROUPS),
+    # a Status value, "open" or "all"
+    status: str | None = None
     theme_id: int | None = None
     unit_id: int | None = None
     older_than_days: int | None = None
@@ -51,8 +53,12 @@ def inbox_conditions(actor: User, filters: InboxFilter) -> ColumnElement[bool]:
     """The inbox's filter as one SQL condition: the list, its counts and its export share it."""
     _require_handler(actor)
     conditions = [access.handled_by(actor)]
-    status = filters.status or "open"
-    if status == "open":
+    status = filters.status or attention.ACTION
+    if status == attention.ACTION or status in attention.GROUPS:
+        needs = attention.Conditions.for_handler(actor)
+        conditions.append(Submission.status.in_(OPEN_STATUSES))
+        conditions.append(needs.any if status == attention.ACTION else needs.group(status))
+    elif status == "open":
         conditions.append(Submission.status.in_(OPEN_STATUSES))
     elif status != "all":
         conditions.append(Submission.status == status)
@@ -74,13 +80,18 @@ def inbox_conditions(actor: User, filters: InboxFilter) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
-def inbox_order(filters: InboxFilter) -> list[Any]:
+def inbox_order(filters: InboxFilter, actor: User | None = None) -> list[Any]:
+    """By date, oldest first unless asked; "needs action" puts the most pressing group first."""
     direction = Submission.submitted_on.desc() if filters.newest_first else Submission.submitted_on
-    return [direction, Submission.reference]
+    order: list[Any] = [direction, Submission.reference]
+    if actor is not None and (filters.status or attention.ACTION) == attention.ACTION:
+        order.insert(0, attention.Conditions.for_handler(actor).urgency)
+    return order
 
 
 def inbox(actor: User, filters: InboxFilter, page: PageRequest | int = 1) -> Page[Submission]:
-    return paginate(Submission, inbox_conditions(actor, filters), inbox_order(filters), page)
+    condition = inbox_conditions(actor, filters)
+    return paginate(Submission, condition, inbox_order(filters, actor), page)
 
 
 # The escalations table belongs to responses, which is built on submissions: the inbox names
@@ -108,6 +119,63 @@ def inbox_counts(actor: User) -> InboxCounts:
         unacknowledged=sum(by_status.get(status, 0) for status in WAITING),
         open=sum(by_status.values()),
     )
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    """The inbox's groups, counted over at most COUNT_CAP + 1 open items (`capped` beyond)."""
+
+    needs_action: int
+    waiting: int
+    overdue: int
+    escalated: int
+    messages: int
+    open: int
+    capped: bool = False
+
+    def label(self, group: str) -> str:
+        """ "12", or "at least 1,001" when there were more open items than were counted."""
+        count: int = getattr(self, group)
+        return f"at least {count:,}" if self.capped else f"{count:,}"
+
+
+def action_counts(actor: User, unit_id: int | None = None) -> ActionCounts:
+    """Every group's count from one grouped query over the handler's open items, bounded by a
+    LIMIT as the lists' totals are (engage.pagination)."""
+    _require_handler(actor)
+    needs = attention.Conditions.for_handler(actor)
+    where = [access.handled_by(actor), Submission.status.in_(OPEN_STATUSES)]
+    if unit_id:
+        where.append(Submission.unit_id == unit_id)
+    names = ("needs_action", "overdue", "escalated", "messages")
+    flags = [flag.label(name) for name, flag in zip(names, needs.flags(), strict=True)]
+    rows = (
+        select(Submission.status.label("status"), *flags)
+        .where(*where)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    grouped = db.session.execute(
+        select(rows.c.status, func.count(), *(func.sum(rows.c[name]) for name in names)).group_by(
+            rows.c.status
+        )
+    ).all()
+    totals = dict.fromkeys(names, 0)
+    waiting = seen = 0
+    for status, count, *sums in grouped:
+        seen += count
+        waiting += count if status in WAITING else 0
+        for name, value in zip(names, sums, strict=True):
+            totals[name] += int(value or 0)
+    return ActionCounts(waiting=waiting, open=seen, capped=seen > COUNT_CAP, **totals)
+
+
+def unanswered_among(submission_ids: list[int]) -> set[int]:
+    """Which of a page's items have a message from the submitter to answer, in one query."""
+    if not submission_ids:
+        return set()
+    query = select(Submission.id).where(Submission.id.in_(submission_ids), attention.unanswered())
+    return set(db.session.scalars(query))
 
 
 def my_submissions(actor: User, page: PageRequest | int = 1) -> Page[Submission]:

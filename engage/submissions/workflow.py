@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from engage.accounts.models import User
@@ -9,7 +11,7 @@ from engage.audit.services import record
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db
 from engage.submissions import access
-from engage.submissions.models import Kind, Status, Submission, Support
+from engage.submissions.models import MESSAGE_MAX, Kind, Status, Submission, Support
 from engage.submissions.references import normalise_reference
 from engage.submissions.services import add_message, notify_submitter, set_status
 from engage.timeutil import utcnow
@@ -64,6 +66,54 @@ def change_status(
     notify_submitter(submission)
     db.session.commit()
     return submission
+
+
+# The inbox ticks at most a page of items; more at once is not a person's choice.
+BULK_MAX = 100
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    acknowledged: list[Submission]
+    already: list[Submission]  # moved on before this request (someone else acknowledged it)
+
+
+def acknowledge_many(actor: User, submission_ids: list[int], message: str) -> Acknowledged:
+    """Acknowledge several items, sending each submitter the one message: each item checked
+    as its own page checks it, recorded in the audit log on its own, committed together.
+
+    Every item is checked before any is changed, so one the actor may not handle refuses the
+    lot and writes nothing. Items no longer waiting are left as they are and reported."""
+    ids = list(dict.fromkeys(submission_ids))
+    if not ids:
+        raise ValidationFailed("Tick at least one item waiting to be acknowledged", "submission_id")
+    if len(ids) > BULK_MAX:
+        raise ValidationFailed(f"Tick {BULK_MAX} items or fewer at a time", "submission_id")
+    if not message.strip():
+        raise ValidationFailed("Write the message to send with the acknowledgement", "body")
+    if len(message.strip()) > MESSAGE_MAX:
+        raise ValidationFailed(f"Message must be {MESSAGE_MAX} characters or fewer", "body")
+    items = [_handled(actor, submission_id) for submission_id in ids]
+    done: list[Submission] = []
+    already: list[Submission] = []
+    for submission in items:
+        if submission.status_enum is not Status.SUBMITTED:
+            already.append(submission)
+            continue
+        set_status(actor, submission, Status.ACKNOWLEDGED)
+        add_message(submission, actor, "handler", message)
+        record(
+            actor,
+            "submission.status_changed",
+            submission,
+            f"{submission.reference}: Submitted to Acknowledged, from the inbox with "
+            f"{len(ids)} ticked",
+            detail={"from": Status.SUBMITTED.value, "to": Status.ACKNOWLEDGED.value, "bulk": True},
+        )
+        notify_submitter(submission)
+        done.append(submission)
+    db.session.commit()
+    return Acknowledged(acknowledged=done, already=already)
 
 
 def merge_idea(actor: User, duplicate_id: int, original_reference: str) -> Submission:

@@ -51,3 +51,10 @@ def make_submission(
     submission = db.session.get(Submission, receipt.submission_id)
     assert submission is not None
     return submission
+
+
+def page_text(html: str) -> str:
+    """A page's words as a reader sees them: tags dropped, white space collapsed."""
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -13,7 +13,7 @@ from tests.factories.accounts import make_user, sign_in
 from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
-from tests.factories.submissions import make_submission
+from tests.factories.submissions import make_submission, page_text
 
 
 def test_inbox_lists_the_leaders_units_oldest_first_with_counters(client: FlaskClient) -> None:
@@ -30,7 +30,7 @@ def test_inbox_lists_the_leaders_units_oldest_first_with_counters(client: FlaskC
     db.session.commit()
     sign_in(client, leader)
     page = client.get("/inbox").get_data(as_text=True)
-    assert "2 waiting to be acknowledged" in page
+    assert "2 waiting to be acknowledged" in page_text(page)
     assert page.index("Older idea") < page.index("Newer idea")
     assert "Somewhere else" not in page and "Confidential one" not in page
     aged = client.get("/inbox?older_than_days=30").get_data(as_text=True)

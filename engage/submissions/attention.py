@@ -1,0 +1,78 @@
+"""What in a handler's inbox needs their action now, as SQL conditions on submissions.
+
+An item needs action when it is still open and it is waiting to be acknowledged, or overdue
+(its running response clock ran out: the due day itself is not late), or escalated to this
+person and still waiting for what was escalated, or the submitter wrote last and nobody has
+answered. The inbox opens on these, most pressing first, each group counted at the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, exists, or_
+
+from engage.accounts.models import User
+from engage.submissions import deadlines
+from engage.submissions.models import Message, Status, Submission
+from engage.timeutil import utcnow
+
+# The inbox's views: what `?status=` may say besides a single status, "open" and "all".
+ACTION = "action"
+GROUPS = ("overdue", "escalated", "messages")  # and "submitted": waiting to be acknowledged
+
+
+def waiting() -> ColumnElement[bool]:
+    return Submission.status == Status.SUBMITTED.value
+
+
+def overdue() -> ColumnElement[bool]:
+    # The response clock's day, as the inbox's "Response due" column shows it.
+    return deadlines.overdue(utcnow().date())
+
+
+def escalated_to_me(actor: User) -> ColumnElement[bool]:
+    return deadlines.escalated_to(actor)
+
+
+def unanswered() -> ColumnElement[bool]:
+    """The submitter wrote the last message (`message_count` is the last one's position)."""
+    return exists().where(
+        Message.submission_id == Submission.id,
+        Message.position == Submission.message_count,
+        Message.author_role == "submitter",
+    )
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The groups' conditions for one handler, built once per request."""
+
+    waiting: ColumnElement[bool]
+    overdue: ColumnElement[bool]
+    escalated: ColumnElement[bool]
+    messages: ColumnElement[bool]
+
+    @classmethod
+    def for_handler(cls, actor: User) -> Conditions:
+        return cls(waiting(), overdue(), escalated_to_me(actor), unanswered())
+
+    def group(self, name: str) -> ColumnElement[bool]:
+        return {"overdue": self.overdue, "escalated": self.escalated, "messages": self.messages}[
+            name
+        ]
+
+    @property
+    def any(self) -> ColumnElement[bool]:
+        return or_(self.waiting, self.overdue, self.escalated, self.messages)
+
+    @property
+    def urgency(self) -> ColumnElement[int]:
+        """0 waiting to be acknowledged (the oldest, overdue ones first by date), 1 overdue or
+        escalated, 2 only a message to answer: the default view's first sort key."""
+        return case((self.waiting, 0), (or_(self.overdue, self.escalated), 1), else_=2)
+
+    def flags(self) -> list[ColumnElement[int]]:
+        """1 or 0 per group (and for any), for counting them in one query."""
+        parts = [self.any, self.overdue, self.escalated, self.messages]
+        return [case((and_(part), 1), else_=0) for part in parts]
