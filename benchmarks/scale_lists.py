@@ -165,6 +165,7 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
         "SECRET_KEY": "bench-scale-secret-key-not-for-production-0123456789",
         "SESSION_COOKIE_SECURE": "false",
         "ENGAGE_LOGIN_MAX_FAILURES": "1000",
+        "ENGAGE_BASE_URL": f"http://127.0.0.1:{port}",
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
