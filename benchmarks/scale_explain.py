@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 # Read by config.py when it is first imported (below), as gunicorn's environment is.
 os.environ.update(
     ENGAGE_ENV="production",
-    SECRET_KEY="bench-scale-secret-key-not-for-production-0123456789",
+    SECRET_KEY="bench-scale-secret-key-not-for-production-0123456789",  # noqa: S106
     SESSION_COOKIE_SECURE="false",
     ENGAGE_LOGIN_MAX_FAILURES="1000",
     ENGAGE_BASE_URL="http://localhost",  # the test client's host

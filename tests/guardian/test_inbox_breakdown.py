@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from engage.accounts.models import Role
 from engage.extensions import db
 from engage.guardian import inbox as guardian_inbox
-from engage.submissions.models import Kind, SpeakUpMode, Submission
 from engage.submissions import queries
+from engage.submissions.models import Kind, SpeakUpMode, Submission
 from engage.submissions.queries import InboxFilter
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
