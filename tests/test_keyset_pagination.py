@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
+from engage import pagination
 from engage.accounts.models import Role
 from engage.extensions import db
 from engage.pagination import Page, PageRequest, _encode, paginate
@@ -168,3 +169,13 @@ def test_leading_keys_in_one_direction_page_exactly_both_ways(app_context: None)
     assert [i for page in pages for i in _ids(page)] == expected
     back = _page(ids, PageRequest(len(pages) - 1, before=pages[-1].previous_cursor), order)
     assert _ids(back) == _ids(pages[-2])
+
+
+def test_beyond_the_cap_the_total_is_an_estimate_and_the_session_goes_on(
+    app_context: None, monkeypatch: Any
+) -> None:
+    ids = _ideas(5)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    page = _page(ids, PageRequest())
+    assert page.estimated and page.total >= 3 and page.total_label.startswith("about ")
+    assert len(_page(ids, PageRequest(2, after=page.next_cursor)).items) == 2  # still usable
