@@ -3,7 +3,8 @@
 Builds both PostgreSQL databases (benchmarks.scale_build, skipped with --reuse), serves each
 with gunicorn as the Makefile does, signs in one person per role and times each list page:
 median and p95 at 1 client and at 8, the 1M/10k ratio of the 1-client median, and throughput
-at 8 clients as a share of a bare /healthz on the same server. Deep pages are reached by the
+at 8 clients as a share of a bare /healthz on the same server. The two sizes are served side
+by side and measured page by page in turn. Deep pages are reached by the
 cursor of the row 5,000 pages in (or halfway, on a smaller list), as a reader following "next"
 would arrive there.
 """
@@ -165,6 +166,7 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
         "SECRET_KEY": "bench-scale-secret-key-not-for-production-0123456789",
         "SESSION_COOKIE_SECURE": "false",
         "ENGAGE_LOGIN_MAX_FAILURES": "1000",
+        "ENGAGE_BASE_URL": f"http://127.0.0.1:{port}",
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -190,23 +192,32 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def run(
-    sizes: list[str], reuse: bool, port: int
+    sizes: list[str], reuse: bool, port: int, only: list[str] | None = None
 ) -> dict[str, dict[tuple[str, str], dict[str, float]]]:
+    """Both sizes are served at once (on `port` and the next) and each page is measured on
+    one, then at once on the other, so that a change in the machine's load in between falls
+    on both sides of the ratio alike."""
     results: dict[str, dict[tuple[str, str], dict[str, float]]] = {}
-    for label in sizes:
-        name, submissions = SIZES[label]
-        if not reuse:
-            build(name, submissions)
-        url = database_url(name)
-        server = serve(url, port)
-        try:
-            found: dict[tuple[str, str], dict[str, float]] = {}
-            found[("-", "/healthz")] = measure(f"http://127.0.0.1:{port}", None, "/healthz")
-            for role, page_label, path in pages(url):
-                found[(role, page_label)] = measure(f"http://127.0.0.1:{port}", role, path)
-                print(label, role, page_label, found[(role, page_label)], flush=True)
-            results[label] = found
-        finally:
+    servers: dict[str, tuple[subprocess.Popen[bytes], str, list[tuple[str, str, str]]]] = {}
+    try:
+        for offset, label in enumerate(sizes):
+            name, submissions = SIZES[label]
+            if not reuse:
+                build(name, submissions)
+            url = database_url(name)
+            listed = [page for page in pages(url) if not only or page[1] in only]
+            base = f"http://127.0.0.1:{port + offset}"
+            servers[label] = (serve(url, port + offset), base, listed)
+            results[label] = {}
+        for label, (_server, base, _listed) in servers.items():
+            results[label][("-", "/healthz")] = measure(base, None, "/healthz")
+        for index in range(max(len(listed) for _s, _b, listed in servers.values())):
+            for label, (_server, base, listed) in servers.items():
+                role, page_label, path = listed[index]
+                results[label][(role, page_label)] = measure(base, role, path)
+                print(label, role, page_label, results[label][(role, page_label)], flush=True)
+    finally:
+        for server, _base, _listed in servers.values():
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     return results
@@ -251,12 +262,21 @@ if __name__ == "__main__":
     parser.add_argument("--reuse", action="store_true", help="use the databases already built")
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--pages", nargs="+", help="only these pages (their labels)")
+    parser.add_argument(
+        "--requests", type=int, default=ONE_CLIENT_REQUESTS, help="1-client requests a page"
+    )
     arguments = parser.parse_args()
     # Each size's figures are kept, so that the sizes can be measured in separate runs.
     saved = ROOT / "instance" / "bench-scale.json"
     known = json.loads(saved.read_text()) if saved.exists() else {}
-    for size, found in run(arguments.sizes, arguments.reuse, arguments.port).items():
-        known[size] = {f"{role}\t{label}": figures for (role, label), figures in found.items()}
+    ONE_CLIENT_REQUESTS = arguments.requests
+    measured = run(arguments.sizes, arguments.reuse, arguments.port, arguments.pages)
+    for size, found in measured.items():
+        # Merged into what is kept, so that pages and sizes can be measured in separate runs.
+        known.setdefault(size, {}).update(
+            {f"{role}\t{label}": figures for (role, label), figures in found.items()}
+        )
     saved.parent.mkdir(exist_ok=True)
     saved.write_text(json.dumps(known, indent=1))
     print(

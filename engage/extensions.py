@@ -37,7 +37,8 @@ def include_in_migrations(
     return name not in {"search_vector", "ix_submissions_search_vector", *LIST_INDEXES}
 
 
-# Made by migration a7c15e2f9d40 (issue 15); each serves one list query named there.
+# Made by migrations a7c15e2f9d40 and 4dfb514c6007 (issue 15); each serves one list
+# query named there.
 LIST_INDEXES = frozenset(
     {
         "ix_submissions_ideas_newest",
@@ -48,6 +49,10 @@ LIST_INDEXES = frozenset(
         "ix_publications_unit_published",
         "ix_audit_events_newest",
         "ix_audit_events_action_newest",
+        # 4dfb514c6007
+        "ix_submissions_waiting",
+        "ix_submissions_leader_all",
+        "ix_publications_newest",
     }
 )
 

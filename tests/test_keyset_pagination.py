@@ -7,15 +7,19 @@ import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
+from engage import pagination
 from engage.accounts.models import Role
+from engage.extensions import db
 from engage.pagination import Page, PageRequest, _encode, paginate
 from engage.submissions.models import Submission
+from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import make_submission
@@ -135,3 +139,43 @@ def test_the_ideas_board_links_walk_forward_and_back(client: FlaskClient) -> Non
     assert "after=" in href and "page=2" in href
     second = client.get(href).get_data(as_text=True)
     assert second.count("Walked idea") == 5 and "Page 1 of 2" in second
+
+
+def test_leading_keys_in_one_direction_page_exactly_both_ways(app_context: None) -> None:
+    """The cursor's row-comparison bound on the leading keys ((count, date) <= cursor here)
+    keeps every row once, with ties and steps in both leading keys and a later ascending one."""
+    ids = _ideas(11)
+    today = utcnow().date()
+    for n, submission_id in enumerate(ids):
+        db.session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(supporter_count=n % 3, submitted_on=today - timedelta(days=n % 2))
+        )
+    db.session.commit()
+    order = [
+        Submission.supporter_count.desc(),
+        Submission.submitted_on.desc(),
+        Submission.reference,
+    ]
+    expected = list(
+        db.session.scalars(
+            select(Submission.id).where(Submission.id.in_(ids)).order_by(*order, Submission.id)
+        )
+    )
+    pages = [_page(ids, PageRequest(), order)]
+    while pages[-1].next_cursor:
+        pages.append(_page(ids, PageRequest(len(pages) + 1, after=pages[-1].next_cursor), order))
+    assert [i for page in pages for i in _ids(page)] == expected
+    back = _page(ids, PageRequest(len(pages) - 1, before=pages[-1].previous_cursor), order)
+    assert _ids(back) == _ids(pages[-2])
+
+
+def test_beyond_the_cap_the_total_is_an_estimate_and_the_session_goes_on(
+    app_context: None, monkeypatch: Any
+) -> None:
+    ids = _ideas(5)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    page = _page(ids, PageRequest())
+    assert page.estimated and page.total >= 3 and page.total_label.startswith("about ")
+    assert len(_page(ids, PageRequest(2, after=page.next_cursor)).items) == 2  # still usable

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -17,11 +19,17 @@ from engage.guardian.exports import safe_row
 from engage.guardian.models import GuardianCase
 from engage.guardian.suppression import is_suppressed, shown, threshold
 from engage.organisation.models import StaffGroup, Unit
+from engage.pagination import COUNT_CAP
 from engage.submissions import queries
 from engage.submissions.models import STATUS_LABELS, Status, Submission, Theme
 
 NOT_KNOWN = "Not known"
 EXPORT_MAX_ROWS = 20_000
+# The inbox's counts are exact up to this many items (as the list's total is, engage.pagination).
+BREAKDOWN_CAP = COUNT_CAP
+NEWEST = [Submission.submitted_on.desc(), Submission.reference.desc(), Submission.id.desc()]
+
+_SUBMITTER = aliased(User)
 
 
 @dataclass(frozen=True)
@@ -39,74 +47,93 @@ class Breakdown:
     by_theme: list[Count]
     by_unit: list[Count]
     by_group: list[Count]
+    # How many items were counted, and whether that is all of them: beyond the cap the counts
+    # describe the `counted` newest items (the total is above the list, as "about N").
+    counted: int = 0
+    capped: bool = False
 
 
-def inbox_breakdown(actor: User, filters: queries.InboxFilter) -> Breakdown:
-    """Counts for the inbox's current filters, in three small GROUP BY queries."""
+def inbox_breakdown(
+    actor: User,
+    filters: queries.InboxFilter,
+    *,
+    cap: int | None = None,
+    order: list[Any] | None = None,
+) -> Breakdown:
+    """Counts by theme, unit and (for a guardian) worker group for the inbox's filters, in
+    one grouped query over at most `cap` items (the newest, unless `order` says otherwise),
+    so that its cost does not grow with the trust's history."""
     condition = queries.inbox_conditions(actor, filters)
-    by_theme = db.session.execute(
-        select(Theme.name, func.count(Submission.id))
-        .join(Theme, Theme.id == Submission.theme_id)
+    limit = cap or BREAKDOWN_CAP
+    wanted = [*order, Submission.id] if order else NEWEST  # ends with the id: a stable cut
+    # The items first (an index walk of at most `limit` entries), then their names and groups.
+    items = (
+        select(Submission.id, Submission.theme_id, Submission.unit_id, Submission.submitter_id)
         .where(condition)
-        .group_by(Theme.name)
-        .order_by(func.count(Submission.id).desc(), Theme.name)
+        .order_by(*wanted)
+        .limit(limit)
+        .subquery()
     )
-    by_unit = db.session.execute(
-        select(Unit.name, func.count(Submission.id))
-        .join(Unit, Unit.id == Submission.unit_id)
-        .where(condition)
-        .group_by(Unit.name)
-        .order_by(func.count(Submission.id).desc(), Unit.name)
+    counted_by: list[Any] = [Theme.name, Unit.name]
+    statement = (
+        select(items.c.id)
+        .join(Theme, Theme.id == items.c.theme_id)
+        .join(Unit, Unit.id == items.c.unit_id)
     )
-    groups: list[Count] = []
-    if actor.has_role(Role.GUARDIAN):
-        groups = _by_group(condition)
+    guardian = actor.has_role(Role.GUARDIAN)
+    if guardian:
+        # Worker group from the case record, where the guardian has kept one, else from the
+        # submitter's account; anonymous concerns without a case are "Not known".
+        group_id = func.coalesce(GuardianCase.staff_group_id, _SUBMITTER.staff_group_id)
+        statement = (
+            statement.outerjoin(GuardianCase, GuardianCase.submission_id == items.c.id)
+            .outerjoin(_SUBMITTER, _SUBMITTER.id == items.c.submitter_id)
+            .outerjoin(StaffGroup, StaffGroup.id == group_id)
+        )
+        counted_by.append(func.coalesce(StaffGroup.name, NOT_KNOWN))
+    found = db.session.execute(
+        statement.with_only_columns(*counted_by, func.count()).group_by(*counted_by)
+    ).all()
+    themes: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
+    for *names, count in found:
+        themes[names[0]] += count
+        units[names[1]] += count
+        if guardian:
+            groups[names[2]] += count
+    counted = sum(themes.values())
     return Breakdown(
-        by_theme=[Count(name, count) for name, count in by_theme],
-        by_unit=[Count(name, count) for name, count in by_unit],
-        by_group=groups,
+        by_theme=_ranked(themes),
+        by_unit=_ranked(units),
+        by_group=_ranked(groups) if guardian else [],
+        counted=counted,
+        capped=counted >= limit,
     )
 
 
-def _by_group(condition: object) -> list[Count]:
-    """Worker group from the case record, where the guardian has kept one, else from the
-    submitter's account; anonymous concerns without a case are "Not known"."""
-    submitter = aliased(User)
-    group_id = func.coalesce(GuardianCase.staff_group_id, submitter.staff_group_id)
-    rows = db.session.execute(
-        select(group_id, func.count(Submission.id))
-        .outerjoin(GuardianCase, GuardianCase.submission_id == Submission.id)
-        .outerjoin(submitter, submitter.id == Submission.submitter_id)
-        .where(condition)  # type: ignore[arg-type]
-        .group_by(group_id)
-    )
-    names = dict(db.session.execute(select(StaffGroup.id, StaffGroup.name)).all())
-    counts: dict[str, int] = {}
-    for found, count in rows:
-        name = names.get(found, NOT_KNOWN) if found is not None else NOT_KNOWN
-        counts[name] = counts.get(name, 0) + count
-    return [Count(name, count) for name, count in sorted(counts.items(), key=lambda i: -i[1])]
+def _ranked(counts: Counter[str]) -> list[Count]:
+    return [
+        Count(name, count) for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    ]
 
 
 def inbox_csv(actor: User, filters: queries.InboxFilter) -> str:
     """One row per item: reference, date, kind, how raised, status, theme and unit; no title,
-    description or name. A unit with fewer than the threshold of items in the export is given
-    as its directorate, so that a small team's items cannot be counted from the rows."""
+    description or name; at most EXPORT_MAX_ROWS, oldest first as the inbox lists them. A unit
+    with fewer than the threshold of items in the export is given as its directorate, so that a
+    small team's items cannot be counted from the rows."""
     require_guardian(actor)
-    condition = queries.inbox_conditions(actor, filters)
-    unit_counts = dict(
-        db.session.execute(
-            select(Submission.unit_id, func.count(Submission.id))
-            .where(condition)
-            .group_by(Submission.unit_id)
-        ).all()
+    order = queries.inbox_order(filters)
+    rows = list(
+        db.session.scalars(
+            select(Submission)
+            .where(queries.inbox_conditions(actor, filters))
+            .order_by(*order)
+            .limit(EXPORT_MAX_ROWS)
+        )
     )
-    rows = db.session.scalars(
-        select(Submission)
-        .where(condition)
-        .order_by(*queries.inbox_order(filters))
-        .limit(EXPORT_MAX_ROWS)
-    )
+    unit_counts = Counter(s.unit_id for s in rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["reference", "raised_on", "kind", "how_raised", "status", "theme", "area"])
@@ -129,7 +156,8 @@ def inbox_csv(actor: User, filters: queries.InboxFilter) -> str:
             )
         )
     writer.writerow([])
-    breakdown = inbox_breakdown(actor, filters)
+    # The counts describe the rows above: the same filter, order and cap.
+    breakdown = inbox_breakdown(actor, filters, cap=EXPORT_MAX_ROWS, order=order)
     writer.writerow(["count_by", "name", "count"])
     for section, counts in (
         ("theme", breakdown.by_theme),

@@ -60,10 +60,16 @@ def board(
 
 
 def quarters_with_entries(scope: BoardScope) -> list[Quarter]:
+    """The quarters from the board's first entry to its last: two index probes per unit
+    (the first and last date on each unit's board), however many entries there are."""
+    on_unit = Publication.unit_id == Unit.id
+    earliest_here = select(func.min(Publication.published_on)).where(on_unit).correlate(Unit)
+    latest_here = select(func.max(Publication.published_on)).where(on_unit).correlate(Unit)
+    in_scope = Unit.id == scope.id if scope.kind == "unit" else Unit.directorate_id == scope.id
     first, last = db.session.execute(
-        select(func.min(Publication.published_on), func.max(Publication.published_on)).where(
-            scope.condition()
-        )
+        select(
+            func.min(earliest_here.scalar_subquery()), func.max(latest_here.scalar_subquery())
+        ).where(in_scope)
     ).one()
     if first is None:
         return []
