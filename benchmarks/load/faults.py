@@ -63,7 +63,11 @@ class Run:
     def start(self, name: str, command: list[object], env: dict[str, str]) -> None:
         handle = (self.work / f"{name}.log").open("a")
         self.processes[name] = subprocess.Popen(
-            command, env=env, cwd=load.ROOT, stdout=handle, stderr=subprocess.STDOUT
+            [str(part) for part in command],
+            env=env,
+            cwd=load.ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
@@ -97,6 +101,19 @@ class Run:
         self.notes.append(f"readyz did not answer 200 within {timeout:g} s")
         return time.time()
 
+    def start_scheduler(self, env: dict[str, str]) -> None:
+        """Starts the scheduler and waits until it holds the lock (a slow start on a busy
+        machine must not eat into the run)."""
+        log = self.work / "scheduler.log"
+        seen = log.stat().st_size if log.exists() else 0
+        self.start("scheduler", scheduler_command(), env)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if "this scheduler is active" in log.read_text(errors="replace")[seen:]:
+                return
+            time.sleep(0.2)
+        self.notes.append("the scheduler did not become active within 180 s")
+
     def wait_until(self, share: float) -> None:
         time.sleep(max(0.0, self.started + share * MINUTES * 60 - time.time()))
 
@@ -105,9 +122,11 @@ class Run:
         began = time.time()
         self.log("restarting PostgreSQL (pg_ctl restart -m fast)")
         self.cluster.restart()
-        back = self.ready()
+        back = time.time()
         self.windows.append(("database restart", began, back))
-        self.log(f"PostgreSQL back, readyz 200 after {back - began:.1f} s")
+        self.log(f"PostgreSQL accepting connections again after {back - began:.1f} s")
+        ready = self.ready()
+        self.log(f"readyz 200 {ready - back:.1f} s later")
 
     def kill_worker(self) -> None:
         master = self.processes["gunicorn"].pid
@@ -150,9 +169,9 @@ class Run:
         else:
             self.log(f"SIGKILL scheduler mid-job: {found.job_name} (run {found.id})")
         time.sleep(3)
-        self.start("scheduler", scheduler_command(), env)
+        self.start_scheduler(env)
         self.windows.append(("scheduler kill", began, time.time()))
-        self.log("scheduler started again")
+        self.log("scheduler started again and active")
 
     def stop_smtp(self) -> None:
         began = time.time()
@@ -221,7 +240,7 @@ def main() -> int:
         run.start_smtp()
         run.processes["gunicorn"] = load.start_gunicorn(env, run.work)
         load.wait_ready(run.processes["gunicorn"])
-        run.start("scheduler", scheduler_command(), env)
+        run.start_scheduler(env)
         engine = sa.create_engine(url, pool_pre_ping=True)
         seconds = int(MINUTES * 60)
         print(

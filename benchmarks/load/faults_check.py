@@ -102,9 +102,15 @@ def _by(runner: str, killed: list[str]) -> bool:
     return any(runner.endswith(pattern.removeprefix("%")) for pattern in killed)
 
 
-def _window(at: float, windows: list[tuple[str, float, float]]) -> str:
-    for name, began, ended in windows:
-        if began - BEFORE <= at <= ended + AFTER:
+def _window(began: float, ended: float, windows: list[tuple[str, float, float]]) -> str:
+    """The fault a request ran into: the one it ended in (its answer, or the moment its
+    connection was cut), else any it overlapped."""
+    near = [(name, start - BEFORE, end + AFTER) for name, start, end in windows]
+    for name, start, end in near:
+        if start <= ended <= end:
+            return name
+    for name, start, end in near:
+        if began <= end and ended >= start:
             return name
     return "outside every fault"
 
@@ -118,8 +124,8 @@ def trouble(path: Path, windows: list[tuple[str, float, float]], started: float)
     problems: list[str] = []
     print(f"5xx answers and lost connections: {len(events) or 'none'}")
     for event in events:
-        at = float(event.get("start") or event["at"])  # type: ignore[arg-type]
-        where = _window(at, windows)
+        at = float(event["at"])  # type: ignore[arg-type]
+        where = _window(float(event.get("start") or at), at, windows)  # type: ignore[arg-type]
         status = int(event["status"])  # type: ignore[call-overload]
         what = f"HTTP {status}" if status else f"connection lost ({event['error']})"
         busy = " (the busy page)" if event.get("busy") else ""

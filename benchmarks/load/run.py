@@ -83,9 +83,9 @@ def fresh_database() -> str:
     return f"{POSTGRES}/{DATABASE}"
 
 
-def is_ready() -> bool:
+def is_ready(timeout: float = 10) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=2) as answer:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=timeout) as answer:
             return bool(answer.status == 200)
     except OSError:
         return False
