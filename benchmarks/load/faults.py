@@ -40,7 +40,7 @@ SMTP_DOWN = float(os.environ.get("FAULTS_SMTP_DOWN_SECONDS", "60"))
 DRAIN = float(os.environ.get("FAULTS_DRAIN_SECONDS", "240"))
 MAIL_EVERY = os.environ.get("FAULTS_MAIL_EVERY", "5")
 # When each fault starts, as a share of the run: each has settled before the next begins.
-PLAN = {"database restart": 0.15, "worker kill": 0.35, "scheduler kill": 0.5, "smtp stop": 0.62}
+PLAN = {"database restart": 0.12, "worker kill": 0.3, "scheduler kill": 0.42, "smtp stop": 0.55}
 
 
 class Run:

@@ -116,7 +116,7 @@ def check(url: str, journal: Path) -> tuple[Counter[str], list[str]]:
             rows = connection.execute(
                 sa.text(
                     f"SELECT {column}, count(*) FROM {table} "
-                    f"WHERE {column} LIKE 'load-%' GROUP BY {column}"
+                    f"WHERE {column} LIKE 'load-{kind}-%' GROUP BY {column}"
                 )
             ).all()
             stored = {marker: number for marker, number in rows}
