@@ -125,8 +125,11 @@ def trouble(path: Path, windows: list[tuple[str, float, float]], started: float)
     print(f"5xx answers and lost connections: {len(events) or 'none'}")
     for event in events:
         at = float(event["at"])  # type: ignore[arg-type]
-        where = _window(float(event.get("start") or at), at, windows)  # type: ignore[arg-type]
         status = int(event["status"])  # type: ignore[call-overload]
+        # A cut connection is the web tier's doing: only its faults can explain one.
+        web = [w for w in windows if w[0] in ("database restart", "worker kill")]
+        began = float(event.get("start") or at)  # type: ignore[arg-type]
+        where = _window(began, at, windows if status else web)
         what = f"HTTP {status}" if status else f"connection lost ({event['error']})"
         busy = " (the busy page)" if event.get("busy") else ""
         print(f"  {at - started:6.1f}s {where:20} {what}{busy} {event['method']} {event['name']}")
