@@ -214,8 +214,10 @@ class Leader(Person):
                 data={"csrf_token": status[1], "status": "acknowledged", "note": ""},
                 name="/submissions/[id]/status [POST]",
             )
+        # Only where the page offers "Record a decision" (none yet, and still open).
+        offered = f'href="/submissions/{item}/decision"' in page
         form = self._form(f"/submissions/{item}/decision", "/submissions/[id]/decision")
-        if form is not None and random.random() < 0.5:
+        if form is not None and offered and random.random() < 0.5:
             csrf, token, _ = form
             marker = _marker("decision")
             data = {"csrf_token": csrf, "submit_token": token, "outcome": "adopt",
