@@ -8,7 +8,7 @@ ENGAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 DATABASE_URL ?= sqlite:///instance/engage.db
 ASSETS := engage/static/vendor/nhsuk
 
-.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants fuzz load clean
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants fuzz load faults clean
 
 install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
 
@@ -101,7 +101,13 @@ fuzz: install
 # Locust against gunicorn and PostgreSQL on 127.0.0.1 (not part of `make test`): LOAD_USERS,
 # LOAD_MINUTES, LOAD_WORKERS... (benchmarks/load/run.py). It makes its own database.
 load: install
-	$(BIN)/python benchmarks/load/run.py
+	nice -n 10 $(BIN)/python benchmarks/load/run.py
+
+# A shorter load run while PostgreSQL restarts, a gunicorn worker and the scheduler are killed
+# and SMTP stops for a minute (benchmarks/load/faults.py: FAULTS_USERS, FAULTS_MINUTES...).
+# It starts a PostgreSQL cluster of its own on FAULTS_PG_PORT (5440), never the shared one.
+faults: install
+	nice -n 10 $(BIN)/python benchmarks/load/faults.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -21,7 +21,11 @@ from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
-from engage.reliability.faults import database_unreachable, retry_lost_connections
+from engage.reliability.faults import (
+    close_sessions_quietly,
+    database_unreachable,
+    retry_lost_connections,
+)
 from engage.reliability.once import Repeated, answer_repeat, new_token
 from engage.routing import register_converters
 
@@ -126,6 +130,7 @@ def _configure_database(app: Flask) -> None:
         if uri not in {"sqlite://", "sqlite:///:memory:"}:
             _create_private_file(Path(uri.removeprefix("sqlite:///")))
     db.init_app(app)
+    close_sessions_quietly(app)  # after db.init_app: teardowns run last-registered first
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     if uri.startswith("sqlite"):
         from engage.sqlite import tune_sqlite

@@ -13,7 +13,9 @@ import json
 import os
 import random
 import re
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -21,7 +23,10 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import htmlform  # beside this file, which Locust loads by path
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
 JOURNAL = os.environ["LOAD_JOURNAL"]
@@ -32,6 +37,32 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 TOKEN = re.compile(r'name="submit_token" value="([^"]+)"')
 SUBMISSION_LINK = re.compile(r'href="/submissions/(\d+)"')
 FOLLOWUP_CODE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
+ERROR_ITEM = re.compile(r"nhsuk-error-summary__list.*?<li>\s*(?:<a [^>]*>)?\s*([^<]+)", re.S)
+# `make faults` asks for every 5xx answer and lost connection, with its moment, to set
+# against the faults it caused.
+TROUBLE_LOG = os.environ.get("LOAD_TROUBLE_LOG")
+
+
+@events.request.add_listener
+def _note_trouble(
+    request_type: str,
+    name: str,
+    response: Any = None,
+    exception: Any = None,
+    start_time: float | None = None,
+    **_: Any,
+) -> None:
+    if TROUBLE_LOG is None:
+        return
+    status = getattr(response, "status_code", 0) or 0
+    if status < 500 and (status != 0 or exception is None):
+        return
+    busy = status == 503 and "try again" in (getattr(response, "text", "") or "").lower()
+    line = {"at": time.time(), "start": start_time, "method": request_type, "name": name,
+            "status": status, "busy": busy,
+            "error": type(exception).__name__ if exception and not status else ""}  # fmt: skip
+    with _journal_lock, open(TROUBLE_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")
 
 
 def _acknowledged(kind: str, marker: str) -> None:
@@ -56,16 +87,27 @@ class Person(HttpUser):
     def on_start(self) -> None:
         pool = ACCOUNTS[self.role]
         self.account = pool[next(_next[self.role]) % len(pool)]
-        page = self.client.get("/sign-in", name="/sign-in").text
-        self.client.post(
+        # As a person would after "try again in a minute" (a database restart): sign in again.
+        for _attempt in range(6):
+            if self._sign_in():
+                return
+            time.sleep(10)
+
+    def _sign_in(self) -> bool:
+        page = self.client.get("/sign-in", name="/sign-in")
+        csrf = CSRF.findall(page.text)
+        if page.status_code != 200 or not csrf:
+            return False
+        answer = self.client.post(
             "/sign-in",
             data={
-                "csrf_token": CSRF.findall(page)[0],
+                "csrf_token": csrf[0],
                 "email": self.account["email"],
                 "password": ACCOUNTS["password"],
             },
             name="/sign-in [POST]",
         )
+        return answer.status_code == 200 and "Sign out" in answer.text
 
     def _form(self, path: str, name: str, index: int = 0) -> tuple[str, str, str] | None:
         response = self.client.get(path, name=name)
@@ -82,7 +124,8 @@ class Person(HttpUser):
                 _acknowledged(kind, marker)
                 response.success()
             elif response.status_code < 500:
-                response.failure(f"refused: {response.status_code}")
+                problem = ERROR_ITEM.search(response.text)
+                response.failure(f"refused: {response.status_code} {problem[1] if problem else ''}")
 
     def _submission_ids(self, path: str, name: str) -> list[int]:
         return [int(i) for i in SUBMISSION_LINK.findall(self.client.get(path, name=name).text)]
@@ -171,28 +214,37 @@ class Leader(Person):
                 data={"csrf_token": status[1], "status": "acknowledged", "note": ""},
                 name="/submissions/[id]/status [POST]",
             )
+        # Only where the page offers "Record a decision" (none yet, and still open).
+        offered = f'href="/submissions/{item}/decision"' in page
         form = self._form(f"/submissions/{item}/decision", "/submissions/[id]/decision")
-        if form is not None and random.random() < 0.5:
+        if form is not None and offered and random.random() < 0.5:
             csrf, token, _ = form
             marker = _marker("decision")
             data = {"csrf_token": csrf, "submit_token": token, "outcome": "adopt",
                     "response": marker, "reason": ""}  # fmt: skip
             path = f"/submissions/{item}/decision"
             self._post(path, "/submissions/[id]/decision [POST]", data, "decision", marker)
-        form = self._form(f"/submissions/{item}/actions/new", "/submissions/[id]/actions/new")
-        if form is not None:
-            csrf, token, html = form
-            owner = re.search(r'<option value="(\d+)"', html.split('name="owner_id"', 1)[-1])
-            if owner is None:
-                return
-            marker = _marker("action")
-            data = {
-                "csrf_token": csrf, "submit_token": token, "description": marker,
-                "owner_id": owner[1], "status": "planned", "progress": "0",
-                "due_on": (date.today() + timedelta(days=14)).isoformat(),
-            }  # fmt: skip
-            path = f"/submissions/{item}/actions/new"
-            self._post(path, "/submissions/[id]/actions/new [POST]", data, "action", marker)
+        if random.random() < 0.7:
+            self._add_action(item)
+
+    def _add_action(self, item: int) -> None:
+        """As a leader would: follow the page's "Add an action" link (it is offered only once
+        a decision is recorded and while the item is open), and fill in the form the page
+        shows: an owner from those it offers, a due date in the boxes it has."""
+        page = self.client.get(f"/submissions/{item}", name="/submissions/[id]").text
+        path = f"/submissions/{item}/actions/new"
+        if f'href="{path}"' not in page:
+            return
+        marker = _marker("action")
+        with self.client.get(
+            path, name="/submissions/[id]/actions/new", catch_response=True
+        ) as page:
+            data = htmlform.action_data(page.text, marker, date.today() + timedelta(days=14))
+            if data is None and page.status_code == 200:
+                page.failure("the form offered no owner")
+        if data is None:
+            return
+        self._post(path, "/submissions/[id]/actions/new [POST]", data, "action", marker)
 
 
 class Guardian(Person):
@@ -226,7 +278,22 @@ class Anonymous(HttpUser):
     def on_start(self) -> None:
         self.code: str | None = None
 
-    @task
+    @task(1)
+    def forgot_password(self) -> None:
+        """Someone who forgot their password asks for a reset link: mail, through the outbox
+        (what `make faults` watches arrive once through its SMTP stop)."""
+        page = self.client.get("/forgotten-password", name="/forgotten-password").text
+        csrf = CSRF.findall(page)
+        if not csrf:
+            return
+        who = random.choice(ACCOUNTS["staff"])["email"]
+        self.client.post(
+            "/forgotten-password",
+            data={"csrf_token": csrf[0], "email": who},
+            name="/forgotten-password [POST]",
+        )
+
+    @task(3)
     def raise_or_follow_up(self) -> None:
         if self.code is None:
             self._raise()

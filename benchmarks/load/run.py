@@ -44,6 +44,7 @@ RATE_LIMIT_SETTINGS = {
     "ENGAGE_SIGNED_OUT_SUBMISSION_LIMITS": UNLIMITED,
     "ENGAGE_ANONYMOUS_CLIENT_LIMITS": UNLIMITED,
     "ENGAGE_ANONYMOUS_CODE_LIMITS": UNLIMITED,
+    "ENGAGE_RATELIMIT_FORGOTTEN_PASSWORD": UNLIMITED,
 }
 TABLES = {  # what each acknowledged create is, and the column its marker is in
     "submission": ("submissions", "title"),
@@ -83,6 +84,14 @@ def fresh_database() -> str:
     return f"{POSTGRES}/{DATABASE}"
 
 
+def is_ready(timeout: float = 10) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=timeout) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
 def wait_ready(server: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
@@ -108,7 +117,7 @@ def check(url: str, journal: Path) -> tuple[Counter[str], list[str]]:
             rows = connection.execute(
                 sa.text(
                     f"SELECT {column}, count(*) FROM {table} "
-                    f"WHERE {column} LIKE 'load-%' GROUP BY {column}"
+                    f"WHERE {column} LIKE 'load-{kind}-%' GROUP BY {column}"
                 )
             ).all()
             stored = {marker: number for marker, number in rows}
@@ -143,11 +152,8 @@ def report(stats_csv: Path, failures_csv: Path) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    global PORT
-    PORT = PORT or free_port()
-    url = fresh_database()
-    env = app_env(url)
+def migrate_and_seed(env: dict[str, str], work: Path, users: int) -> Path:
+    """The schema at head and the run's accounts (written to work/accounts.json)."""
     subprocess.run(
         [BIN / "flask", "--app", "engage", "db", "upgrade"],
         env=env,
@@ -155,35 +161,78 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
-    work = Path(tempfile.mkdtemp(prefix="engage-load-"))
-    accounts, journal = work / "accounts.json", work / "journal.jsonl"
-    journal.touch()
-    leaders = max(5, USERS // 8)
+    accounts = work / "accounts.json"
     subprocess.run(
-        [BIN / "python", HERE / "seed.py", accounts, str(USERS), str(leaders)],
+        # A leader account for each simulated leader (a fifth of the people): two sessions
+        # of one leader would race each other to decide the same item.
+        [BIN / "python", HERE / "seed.py", accounts, str(users), str(max(5, users // 4))],
         env={**env, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,
         check=True,
     )
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            WORKERS,
-            "--threads",
-            THREADS,
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-            "engage:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-        stderr=(work / "gunicorn.log").open("w"),
-    )
+    return accounts
+
+
+def start_gunicorn(env: dict[str, str], work: Path) -> subprocess.Popen[bytes]:
+    command = [
+        BIN / "gunicorn",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        WORKERS,
+        "--threads",
+        THREADS,
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+        "engage:create_app()",
+    ]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stderr=(work / "gunicorn.log").open("w"))
+
+
+def locust_command(users: int, spawn_rate: str, seconds: int, work: Path) -> list[object]:
+    return [
+        BIN / "locust",
+        "-f",
+        HERE / "locustfile.py",
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(users),
+        "-r",
+        spawn_rate,
+        "-t",
+        f"{seconds}s",
+        "--host",
+        f"http://127.0.0.1:{PORT}",
+        "--csv",
+        work / "locust",
+        # Let people in the middle of a request hear its answer when the time is up.
+        "--stop-timeout",
+        "90",
+    ]
+
+
+def print_check(url: str, journal: Path) -> list[str]:
+    counts, problems = check(url, journal)
+    print("database check: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print("every acknowledged create exists exactly once" if not problems else "PROBLEMS:")
+    for problem in problems[:50]:
+        print("  " + problem)
+    return problems
+
+
+def main() -> int:
+    global PORT
+    PORT = PORT or free_port()
+    url = fresh_database()
+    env = app_env(url)
+    work = Path(tempfile.mkdtemp(prefix="engage-load-"))
+    journal = work / "journal.jsonl"
+    journal.touch()
+    accounts = migrate_and_seed(env, work, USERS)
+    server = start_gunicorn(env, work)
     try:
         wait_ready(server)
         print(
@@ -192,25 +241,7 @@ def main() -> int:
             flush=True,
         )
         subprocess.run(
-            [
-                BIN / "locust",
-                "-f",
-                HERE / "locustfile.py",
-                "--headless",
-                "--only-summary",
-                "-u",
-                str(USERS),
-                "-r",
-                SPAWN_RATE,
-                "-t",
-                f"{int(MINUTES * 60)}s",
-                "--host",
-                f"http://127.0.0.1:{PORT}",
-                "--csv",
-                work / "locust",
-                "--stop-timeout",
-                "10",
-            ],
+            locust_command(USERS, SPAWN_RATE, int(MINUTES * 60), work),
             env={**os.environ, "LOAD_ACCOUNTS": str(accounts), "LOAD_JOURNAL": str(journal)},
             cwd=ROOT,
             check=False,
@@ -221,11 +252,7 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     print(report(work / "locust_stats.csv", work / "locust_failures.csv"))
-    counts, problems = check(url, journal)
-    print("database check: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    print("every acknowledged create exists exactly once" if not problems else "PROBLEMS:")
-    for problem in problems[:50]:
-        print("  " + problem)
+    problems = print_check(url, journal)
     print(f"(logs and CSVs in {work})")
     return 1 if problems else 0
 

@@ -1,8 +1,10 @@
-"""Database faults: a lost connection is retried where that is safe, and a database that
-cannot be reached is answered with a 503 "try again" page, never a 500."""
+"""Database faults: a lost connection is retried where that is safe, a database that cannot
+be reached is answered with a 503 "try again" page, never a 500, and a connection lost after
+the answer was ready does not turn it into a 500."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable
@@ -58,3 +60,24 @@ def retry_lost_connections(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
             app.view_functions[endpoint] = _retrying(view)
+
+
+def close_sessions_quietly(app: Flask) -> None:
+    """End each request's session, even when its connection was lost after the view had
+    answered (PostgreSQL restarting between the last query and the end of the request).
+    Closing rolls back the open read transaction; on a dead connection that rollback fails,
+    and the failure, raised while Flask tears the request down, would replace a finished
+    page with gunicorn's bare 500. The server has already abandoned that transaction, so the
+    connection is dropped from the pool instead. Registered after Flask-SQLAlchemy's own
+    teardown, so it runs first and leaves that one nothing to do."""
+
+    @app.teardown_appcontext
+    def close_session(error: BaseException | None) -> None:
+        try:
+            db.session.close()
+        except DBAPIError as lost:
+            if not database_unreachable(lost):
+                raise
+            app.logger.warning("database connection lost while ending a request")
+            with contextlib.suppress(DBAPIError):
+                db.session().invalidate()

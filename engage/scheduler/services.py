@@ -51,7 +51,9 @@ def describe_schedule(trigger: BaseTrigger) -> str:
     if not isinstance(trigger, CronTrigger):
         return str(trigger)
     fields = {field.name: str(field) for field in trigger.fields}
-    hour, minute = fields["hour"], fields["minute"]
+    hour, minute, second = fields["hour"], fields["minute"], fields["second"]
+    if second.startswith("*/") and second[2:].isdigit():
+        return f"every {int(second[2:])} seconds"
     if minute == "*":
         return "every minute"
     if hour == "*" and minute.startswith("*/") and minute[2:].isdigit():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import event, func, select, text
 
@@ -148,3 +148,33 @@ def test_a_post_without_a_token_is_not_retried_and_writes_nothing(
     with empty_app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 0
         db.session.remove()
+
+
+@pytest.mark.postgres_only(reason="an embedded SQLite file has no connection to lose")
+def test_a_connection_lost_after_the_page_was_ready_still_answers_it(empty_app: Flask) -> None:
+    # PostgreSQL restarting between a page's last query and the end of its request: closing
+    # the session then fails to roll back, and that failure must not become a 500 (the fault
+    # run, `make faults`, found gunicorn answering 500 to finished pages this way).
+    with empty_app.test_request_context():
+        upgrade()
+        make_unit("Ward 7")
+        db.session.commit()
+        db.session.remove()
+    lost: list[int] = []
+
+    @empty_app.after_request
+    def lose_the_connection(response: Response) -> Response:
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        lost.append(int(pid or 0))
+        return response
+
+    client = empty_app.test_client()
+    page = client.get("/speak-up")
+    assert lost, "the connection was lost after the page was ready"
+    assert page.status_code == 200
+    assert "Ward 7" in page.get_data(as_text=True)
+    # The pool dropped the dead connection: the next request is served normally.
+    assert client.get("/speak-up").status_code == 200
+    assert len(lost) == 2

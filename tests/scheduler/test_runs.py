@@ -134,6 +134,7 @@ def test_jobs_list_and_the_jobs_page_show_the_last_run(
     ("trigger", "words"),
     [
         (CronTrigger(minute="*", timezone=LONDON), "every minute"),
+        (CronTrigger(second="*/10", timezone=LONDON), "every 10 seconds"),
         (CronTrigger(minute="*/15", timezone=LONDON), "every 15 minutes"),
         (CronTrigger(minute="5", timezone=LONDON), "every hour at 05 minutes past"),
         (CronTrigger(hour="6", minute="0", timezone=LONDON), "every day at 06:00"),
@@ -145,3 +146,20 @@ def test_schedules_read_as_words_including_every_few_minutes(
     from engage.scheduler.services import describe_schedule
 
     assert describe_schedule(trigger) == words
+
+
+def test_the_mail_sender_can_run_every_few_seconds_and_refuses_an_uneven_interval() -> None:
+    from engage.mail.jobs import sender_trigger
+    from engage.scheduler.runner import fire_times, latest_fire_time
+
+    start = datetime(2026, 11, 23, 8, 0, tzinfo=LONDON)
+    minute = start + timedelta(minutes=1)
+    every_ten = list(fire_times(sender_trigger(10), start, minute))
+    assert [moment.second for moment in every_ten] == [10, 20, 30, 40, 50, 0]
+    assert latest_fire_time(sender_trigger(10), start + timedelta(seconds=25)) == start.replace(
+        second=20
+    )
+    assert list(fire_times(sender_trigger(60), start, minute)) == [minute]
+    for uneven in (7, 0, 90):
+        with pytest.raises(ValueError, match="must divide 60"):
+            sender_trigger(uneven)
