@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
 
+from tests.browser.overflow import DESKTOP, HEIGHT, WIDTHS, overflow_at_widths
 from tests.browser.support import (
     DEMO_ROLES,
     assert_accessible,
@@ -24,6 +25,7 @@ from tests.browser.support import (
     is_same_origin,
     load_failed,
     sign_in_as,
+    sign_in_with,
 )
 
 MAX_PAGES = 60
@@ -112,10 +114,22 @@ def visit(page: Page, url: str, report: CrawlReport, *, signed_in: bool) -> bool
     content_type = response.headers.get("content-type", "")
     if not content_type.startswith("text/html"):
         return False
+    check_page(page, url, report)
+    return True
+
+
+def check_page(page: Page, url: str, report: CrawlReport) -> None:
+    """axe at the desktop width and at the narrowest, where the header and tables take their
+    small-screen form; overflow at every width in WIDTHS. The page is left at the desktop
+    width, for the next page to load at."""
     violations = check_accessibility(page)
+    problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))
+    violations += check_accessibility(page)  # at the narrowest width
+    page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
     if violations:
         report.problems.append(format_violations(violations, url))
-    return True
+    if problems:
+        report.problems.append(f"{url} does not fit the window:\n    " + "\n    ".join(problems))
 
 
 def crawl(
@@ -190,6 +204,15 @@ def test_every_page_reachable_from_the_navigation_is_accessible(
     assert report.navigation, "found no links in the header navigation (header nav a)"
     assert report.footer, "found no links in the footer"
     assert not report.problems, report.failure_message(f"signed in as {role}")
+
+
+def test_every_page_a_directorate_lead_reaches_is_accessible(
+    page: Page, live_server: str, directorate_lead: str
+) -> None:
+    sign_in_with(page, live_server, directorate_lead)
+    report = crawl(page, live_server, ("/",), signed_in=True)
+
+    assert not report.problems, report.failure_message(f"signed in as {directorate_lead}")
 
 
 def test_signed_out_pages_are_accessible(page: Page, live_server: str) -> None:
