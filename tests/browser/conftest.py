@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from sqlalchemy import select
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from engage import create_app

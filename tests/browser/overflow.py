@@ -82,6 +82,9 @@ _FIND_OVERFLOW_JS = """() => {
 }"""
 
 
+_TWO_FRAMES_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def find_overflow(page: Page) -> list[str]:
     """What does not fit the page's window at its current size (empty if all fits)."""
     return list(page.evaluate(_FIND_OVERFLOW_JS))
@@ -95,6 +98,6 @@ def overflow_at_widths(page: Page, widths: tuple[int, ...] = WIDTHS) -> list[str
     for width in widths:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         # Two animation frames: the resize's layout and anything scripts change in response.
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(_TWO_FRAMES_JS)
         problems += [f"at {width}px: {problem}" for problem in find_overflow(page)]
     return problems

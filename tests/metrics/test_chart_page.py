@@ -101,7 +101,13 @@ class Page(HTMLParser):
                 self.text_by_id[element_id] += data
         if self._textarea is not None:
             self.textareas[self._textarea] += data
-        if self._in_body and self.rows and self.rows[-1] and self._in_cell and not self._heading_depth:
+        if (
+            self._in_body
+            and self.rows
+            and self.rows[-1]
+            and self._in_cell
+            and not self._heading_depth
+        ):
             self.rows[-1][-1] += data
         if self._in_h1:
             self.headings[-1] += data
