@@ -47,7 +47,7 @@ DETAIL_PAGES = {
 }
 REACHES = {
     "staff": ("a submission", "a chart", "a board"),
-    "leader": ("a submission", "a chart", "a board"),
+    "leader": ("a submission", "a board"),
     "guardian": ("a submission", "a case", "a chart", "a board"),
     "board": ("a chart", "a board"),
     "admin": ("a chart", "a board"),
