@@ -18,12 +18,22 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from engage import create_app
+from engage.accounts.models import LeaderScope, User
+from engage.accounts.passwords import hash_password
 from engage.extensions import db
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, is_same_origin
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_PASSWORD,
+    TIMEOUT_MS,
+    demo_email,
+    is_same_origin,
+)
 from tests.factories.databases import copy_sqlite
 from tests.factories.demo import DEMO_GROUP, DemoTrust, demo_file
 
@@ -92,6 +102,26 @@ def live_app(demo_sqlite: DemoTrust, tmp_path_factory: pytest.TempPathFactory) -
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def directorate_lead(live_app: Flask) -> str:
+    """The email address of the demo's directorate lead over the demo ward's directorate,
+    given the demo password (the demo seeds its other staff without one: they set theirs on
+    first use)."""
+    with live_app.app_context():
+        leader = db.session.scalars(select(User).where(User.email == demo_email("leader"))).one()
+        assert leader.unit is not None
+        lead = db.session.scalars(
+            select(User)
+            .join(LeaderScope, LeaderScope.user_id == User.id)
+            .where(LeaderScope.directorate_id == leader.unit.directorate_id)
+            .order_by(User.id)
+        ).first()
+        assert lead is not None, "the demo trust has no lead for the demo ward's directorate"
+        lead.password_hash = hash_password(DEMO_PASSWORD)
+        db.session.commit()
+        return str(lead.email)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Page, Request
 
 from config import TestConfig
+from tests.browser.overflow import overflow_at_widths
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -55,15 +55,20 @@ def demo_email(role: str) -> str:
 
 def sign_in_as(page: Page, base_url: str, role: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form as the demo user with this role; fail if refused."""
+    sign_in_with(page, base_url, demo_email(role), password)
+
+
+def sign_in_with(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form with this email address; fail if refused."""
     page.goto(f"{base_url}/sign-in")
-    page.fill("input[name=email]", demo_email(role))
+    page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     if page.url.split("?")[0].endswith("/sign-in"):
         summary = page.locator(".nhsuk-error-summary")
         problem = summary.inner_text() if summary.count() else "(no error summary)"
-        raise AssertionError(f"signing in as {demo_email(role)} failed: {problem}")
+        raise AssertionError(f"signing in as {email} failed: {problem}")
 
 
 @functools.cache
@@ -71,66 +76,12 @@ def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True)
-class KnownFinding:
-    """An axe finding on markup that NHS.UK frontend's own JavaScript writes, which engage's
-    templates cannot change and the design system keeps on purpose."""
-
-    rule: str
-    selector: str  # only elements matching this
-    reason: str
-    attribute: str | None = None  # aria-allowed-attr: only when this is the one attribute
-
-
-# Keep this list short; each entry says why it is here.
-KNOWN_FINDINGS = (
-    KnownFinding(
-        rule="label-content-name-mismatch",
-        selector=".nhsuk-file-upload__drop-button",
-        reason=(
-            "nhsuk-frontend 10's file upload script names its button with aria-labelledby="
-            "'<label> <hidden comma> <itself>': 'CSV file, No file chosen, Choose file or drop "
-            "file'. axe joins the button's separate lines without spaces ('No file "
-            "chosenChoose file...') and finds that missing from the name, but the visible "
-            "label 'Choose file' is in the name, which is what WCAG 2.5.3 asks."
-        ),
-    ),
-    KnownFinding(
-        rule="aria-allowed-attr",
-        selector=".nhsuk-radios__input[aria-controls]",
-        attribute="aria-expanded",
-        reason=(
-            "nhsuk-frontend's conditional reveal script sets aria-expanded on radios, as "
-            "GOV.UK Frontend does: invalid by ARIA 1.2 but kept on purpose because screen "
-            "readers announce it (alphagov/govuk-frontend#979, #2823)."
-        ),
-    ),
-)
-
-_RUN_AXE_JS = """async ({options, known}) => {
-  const result = await window.axe.run(document, options);
-  const checkData = (node) => [...node.any, ...node.all, ...node.none]
-    .flatMap((check) => {
-      const data = check.data && !Array.isArray(check.data) ? check.data.values : check.data;
-      return Array.isArray(data) ? data : [];
-    });
-  const isKnown = (rule, node) => known.some((k) => {
-    if (k.rule !== rule || node.target.length !== 1) return false;
-    const element = document.querySelector(node.target[0]);
-    if (element === null || !element.matches(k.selector)) return false;
-    if (k.attribute === null) return true;
-    const data = checkData(node);
-    return data.length > 0 && data.every((d) => String(d).startsWith(k.attribute + '='));
-  });
-  return result.violations
-    .map((v) => ({...v, nodes: v.nodes.filter((node) => !isKnown(v.id, node))}))
-    .filter((v) => v.nodes.length > 0);
-}"""
+_RUN_AXE_JS = """async (options) => (await window.axe.run(document, options)).violations"""
 
 
 def check_accessibility(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core's WCAG 2.2 A and AA rules on the page as it is; return the violations,
-    less the KNOWN_FINDINGS.
+    """Run axe-core's WCAG 2.2 A and AA rules on the page as it is; return every violation
+    (no rule is turned off and no finding is filtered out).
 
     The app's Content-Security-Policy (script-src 'self' 'nonce-...') blocks an injected
     inline <script>, so axe goes in through the DevTools protocol, which CSP does not
@@ -139,10 +90,7 @@ def check_accessibility(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(f"() => {{\n{_axe_source()}\n}}")
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    known = [
-        {"rule": k.rule, "selector": k.selector, "attribute": k.attribute} for k in KNOWN_FINDINGS
-    ]
-    violations = page.evaluate(_RUN_AXE_JS, {"options": options, "known": known})
+    violations = page.evaluate(_RUN_AXE_JS, options)
     return list(violations)
 
 
@@ -172,5 +120,13 @@ def format_violations(violations: list[dict[str, Any]], where: str = "", limit: 
 
 
 def assert_accessible(page: Page, where: str | None = None) -> None:
+    """axe finds nothing on the page as it is, and it fits the window at every width in
+    WIDTHS (the page is put back to its size afterwards)."""
+    where = where or page.url
     violations = check_accessibility(page)
-    assert not violations, format_violations(violations, where or page.url)
+    assert not violations, format_violations(violations, where)
+    size = page.viewport_size
+    problems = overflow_at_widths(page)
+    if size is not None:
+        page.set_viewport_size(size)
+    assert not problems, f"{where} does not fit the window:\n" + "\n".join(problems)

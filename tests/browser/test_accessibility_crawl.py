@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
 
+from tests.browser.overflow import DESKTOP, HEIGHT, WIDTHS, overflow_at_widths
 from tests.browser.support import (
     DEMO_ROLES,
     assert_accessible,
@@ -24,6 +25,7 @@ from tests.browser.support import (
     is_same_origin,
     load_failed,
     sign_in_as,
+    sign_in_with,
 )
 
 MAX_PAGES = 60
@@ -36,6 +38,20 @@ FILE_SUFFIX = re.compile(
 NUMBER = re.compile(r"/\d+(?=/|$)")
 METRIC_CHART = re.compile(r"^/metrics/(trust|directorate|unit)/<n>/[a-z0-9_]+$")
 SIGNED_OUT_PAGES = ("/sign-in", "/forgotten-password", "/privacy", "/accessibility")
+# The pages behind a list that each role must reach, so the walk covers their templates.
+DETAIL_PAGES = {
+    "a submission": re.compile(r"^/submissions/\d+$"),
+    "a case": re.compile(r"^/guardian/cases/\d+$"),
+    "a chart": re.compile(r"^/metrics/(trust|directorate|unit)/\d+/[a-z0-9_]+$"),
+    "a board": re.compile(r"^/boards/(unit|directorate)/\d+$"),
+}
+REACHES = {
+    "staff": ("a submission", "a chart", "a board"),
+    "leader": ("a submission", "a board"),
+    "guardian": ("a submission", "a case", "a chart", "a board"),
+    "board": ("a chart", "a board"),
+    "admin": ("a chart", "a board"),
+}
 
 # Everything with an href, read after the page has loaded: the header navigation (all of its
 # items, including those NHS.UK's script moves into the "More" menu), the footer and the rest.
@@ -57,6 +73,10 @@ class CrawlReport:
     problems: list[str] = field(default_factory=list)
     navigation: set[str] = field(default_factory=set)
     footer: set[str] = field(default_factory=set)
+
+    def unreached(self, kinds: tuple[str, ...]) -> list[str]:
+        paths = [urlsplit(url).path for url in self.visited]
+        return [k for k in kinds if not any(DETAIL_PAGES[k].match(p) for p in paths)]
 
     def failure_message(self, who: str) -> str:
         pages = "\n".join(f"  {url}" for url in self.visited)
@@ -112,10 +132,21 @@ def visit(page: Page, url: str, report: CrawlReport, *, signed_in: bool) -> bool
     content_type = response.headers.get("content-type", "")
     if not content_type.startswith("text/html"):
         return False
+    check_page(page, url, report)
+    return True
+
+
+def check_page(page: Page, url: str, report: CrawlReport) -> None:
+    """axe at the desktop width, where every part of the page shows (the header's "More" menu
+    folds links away on a small screen; axe passes over what is hidden); then what does not fit
+    at every width in WIDTHS. The page is left at the desktop width, for the next to load at."""
     violations = check_accessibility(page)
+    problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))
+    page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
     if violations:
         report.problems.append(format_violations(violations, url))
-    return True
+    if problems:
+        report.problems.append(f"{url} does not fit the window:\n    " + "\n    ".join(problems))
 
 
 def crawl(
@@ -190,6 +221,19 @@ def test_every_page_reachable_from_the_navigation_is_accessible(
     assert report.navigation, "found no links in the header navigation (header nav a)"
     assert report.footer, "found no links in the footer"
     assert not report.problems, report.failure_message(f"signed in as {role}")
+    assert not report.unreached(REACHES[role]), (
+        f"{role} reached no {report.unreached(REACHES[role])}"
+    )
+
+
+def test_every_page_a_directorate_lead_reaches_is_accessible(
+    page: Page, live_server: str, directorate_lead: str
+) -> None:
+    sign_in_with(page, live_server, directorate_lead)
+    report = crawl(page, live_server, ("/",), signed_in=True)
+
+    assert not report.problems, report.failure_message(f"signed in as {directorate_lead}")
+    assert not report.unreached(REACHES["leader"]), report.unreached(REACHES["leader"])
 
 
 def test_signed_out_pages_are_accessible(page: Page, live_server: str) -> None:

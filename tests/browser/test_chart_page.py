@@ -48,8 +48,8 @@ def test_a_chart_from_pasted_figures_is_drawn_and_accessible(page: Page, live_se
     assert page.locator("svg.spc-icon").count() == 2
     assert "Special cause variation of an improving nature" in page.inner_text("main")
     assert "inconsistently passing and failing the target" in page.inner_text("main")
-    table = page.get_by_role("region", name="The figures, with the mean and limits for each date")
-    assert table.locator("tbody tr").count() == len(VALUES)
+    table = page.get_by_role("table", name="The figures, with the mean and limits for each date")
+    assert table.get_by_role("row").count() == len(VALUES) + 1  # and the header row
     page.get_by_text("How to read this chart").click()
     assert page.get_by_text("Grey circles are common cause variation").is_visible()
     # The form under the chart keeps the figures, ready for another go.

@@ -93,7 +93,7 @@ def test_the_leader_digest_counts_their_units_only(app: Flask, db_session: objec
     assert "Escalated: none" in text
     assert "Actions due this week: fewer than 5" in text
     assert "<td>8</td>" in html and "<td>fewer than 5</td>" in html
-    assert '<th scope="col">Waiting to be acknowledged</th>' in html
+    assert '<th scope="row">Waiting to be acknowledged</th><td>10</td>' in html
     for part in (text, html, digest.subject):
         assert SECRET not in part and "lockers" not in part, "titles never appear"
     [mail] = outbox_to(leader.email)

@@ -40,7 +40,7 @@ def test_the_heat_map_shows_five_and_suppresses_four(client: FlaskClient) -> Non
     page = client.get(f"/guardian/themes?{PERIOD}").get_data(as_text=True)
     big_row = page[page.index(big) : page.index("</tr>", page.index(big))]
     small_row = page[page.index(small) : page.index("</tr>", page.index(small))]
-    assert ">5</td>" in big_row
+    assert ">5</span></td>" in big_row
     assert "fewer than 5" in small_row and ">4<" not in small_row
     assert "engage-heat--suppressed" in small_row and "engage-heat--low" in big_row
     assert "9 cases in the period" in page

@@ -45,7 +45,8 @@ class Page(HTMLParser):
         self.texts: list[str] = []
         self._open: list[tuple[str, str | None]] = []  # (tag, id) of open elements
         self._textarea: str | None = None
-        self._in_body = self._in_h1 = False
+        self._in_body = self._in_h1 = self._in_cell = False
+        self._heading_depth = 0  # inside a responsive table's per-cell column name
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -70,6 +71,9 @@ class Page(HTMLParser):
             self.rows.append([])
         elif tag == "td" and self._in_body:
             self.rows[-1].append("")
+            self._in_cell = True
+        elif tag == "span" and "nhsuk-table__heading" in (attributes.get("class") or ""):
+            self._heading_depth = len(self._open)
         elif tag == "h1":
             self._in_h1 = True
             self.headings.append("")
@@ -79,8 +83,12 @@ class Page(HTMLParser):
             open_tag, _ = self._open.pop()
             if open_tag == tag:
                 break
+        if self._heading_depth > len(self._open):
+            self._heading_depth = 0
         if tag == "textarea":
             self._textarea = None
+        elif tag == "td":
+            self._in_cell = False
         elif tag == "tbody":
             self._in_body = False
         elif tag == "h1":
@@ -93,7 +101,13 @@ class Page(HTMLParser):
                 self.text_by_id[element_id] += data
         if self._textarea is not None:
             self.textareas[self._textarea] += data
-        if self._in_body and self.rows and self.rows[-1] and self._open[-1][0] in {"td", "strong"}:
+        if (
+            self._in_body
+            and self.rows
+            and self.rows[-1]
+            and self._in_cell
+            and not self._heading_depth
+        ):
             self.rows[-1][-1] += data
         if self._in_h1:
             self.headings[-1] += data
