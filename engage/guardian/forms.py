@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from engage.forms import NotBlank, clean_text, int_or_none, options, written
+from engage.forms import DateInputField, NotBlank, clean_text, int_or_none, options, written
 from engage.guardian.models import (
     CHANNEL_LABELS,
     DETRIMENT_LABELS,
@@ -30,6 +30,7 @@ from engage.guardian.models import (
     Channel,
 )
 from engage.submissions.models import SpeakUpMode
+from engage.timeutil import london_today
 
 DATE_FORMAT = "%Y-%m-%d"
 MODE_LABELS = {
@@ -87,10 +88,12 @@ class OutsideCaseForm(CaseForm):
         choices=options([(m.value, label) for m, label in MODE_LABELS.items()]),
         validators=[InputRequired(message="Select openly, confidentially or anonymously")],
     )
-    raised_on = DateField(
-        "Date raised (yyyy-mm-dd)",
-        format=DATE_FORMAT,
-        validators=[InputRequired(message="Enter the date it was raised, like 2026-07-14")],
+    raised_on = DateInputField(
+        "Date raised",
+        noun="Date raised",
+        blank="Enter the date it was raised",
+        not_after=(london_today, "Date raised must be today or in the past"),
+        description="For example, 14 7 2026",
     )
     person = written(
         StringField,
@@ -120,10 +123,12 @@ class EntryForm(FlaskForm):
         choices=options([("", "Not a referral"), *REFERRAL_LABELS.items()]),
         default="",
     )
-    happened_on = DateField(
-        "Date (yyyy-mm-dd)",
-        format=DATE_FORMAT,
-        validators=[InputRequired(message="Enter the date, like 2026-07-14")],
+    happened_on = DateInputField(
+        "Date",
+        noun="Date",
+        blank="Enter the date",
+        not_after=(london_today, "Date must be today or in the past"),
+        description="For example, 14 7 2026",
     )
     body = written(
         TextAreaField, "Details", noun="The entry", maximum=NOTE_MAX, blank="Write what happened"
