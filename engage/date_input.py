@@ -121,7 +121,7 @@ class DateInputField(Field):  # type: ignore[misc]
         missing = [part for part in PARTS if part not in typed]
         if missing:
             return self._fail(f"{self.noun} must include a {_join(missing)}", set(missing))
-        wrong = {part for part, value in typed.items() if not value.isdigit()}
+        wrong = {part for part, v in typed.items() if not (v.isascii() and v.isdigit())}
         if wrong:
             return self._fail(f"{self.noun} must be a real date", wrong)
         day, month, year = (int(typed[part]) for part in PARTS)
@@ -131,7 +131,7 @@ class DateInputField(Field):  # type: ignore[misc]
             return self._fail(f"{self.noun} must be a real date", {"month"})
         try:
             value = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             return self._fail(f"{self.noun} must be a real date", {"day"})
         self.data = value
         return self._check_range(value)
