@@ -5,7 +5,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from engage.forms import DateInputField, NotBlank, clean_text, int_or_none, options, written
 from engage.guardian.models import (
@@ -32,7 +31,6 @@ from engage.guardian.models import (
 from engage.submissions.models import SpeakUpMode
 from engage.timeutil import london_today
 
-DATE_FORMAT = "%Y-%m-%d"
 MODE_LABELS = {
     SpeakUpMode.OPEN: "Openly: the person is happy to be named",
     SpeakUpMode.CONFIDENTIAL: ("Confidentially: known only to the guardian"),
@@ -187,10 +185,10 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField("From (yyyy-mm-dd)", format=DATE_FORMAT, validators=[Optional()])
-    date_to = DateField("To (yyyy-mm-dd)", format=DATE_FORMAT, validators=[Optional()])
+    date_from = DateInputField("From", noun="Start date", description="For example, 1 4 2026")
+    date_to = DateInputField("To", noun="End date", description="For example, 30 6 2026")
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DateInputField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end of the period must be on or after its start")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 
 def typed_date(name: str, day: date) -> dict[str, str]:
@@ -12,3 +13,11 @@ def typed_date(name: str, day: date) -> dict[str, str]:
         f"{name}-month": str(day.month),
         f"{name}-year": str(day.year),
     }
+
+
+def date_query(**days: date) -> str:
+    """A query string of date inputs, as a filter form sends it: date_from=..., date_to=..."""
+    fields: dict[str, str] = {}
+    for name, day in days.items():
+        fields.update(typed_date(name, day))
+    return urlencode(fields)
