@@ -94,8 +94,7 @@ class PublicationForm(FlaskForm):
         noun="Summary",
         maximum=SUMMARY_MAX,
         blank="Summarise what was raised",
-        description="A short summary of what was raised, for all staff to read. "
-        f"Up to {SUMMARY_MAX} characters.",
+        description="A short summary of what was raised, for all staff to read.",
         too_long=f"Keep it to {SUMMARY_MAX} characters or fewer",
     )
     we_did = written(
@@ -104,7 +103,7 @@ class PublicationForm(FlaskForm):
         noun="Summary",
         maximum=SUMMARY_MAX,
         blank="Summarise what changed",
-        description=f"What changed as a result. Up to {SUMMARY_MAX} characters.",
+        description="What changed as a result.",
         too_long=f"Keep it to {SUMMARY_MAX} characters or fewer",
     )
     submitter_agreed = BooleanField("The person who raised it agreed to be quoted")
