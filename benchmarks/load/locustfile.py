@@ -189,10 +189,8 @@ class Leader(Person):
             data = {
                 "csrf_token": csrf, "submit_token": token, "description": marker,
                 "owner_id": owner[1], "status": "planned", "progress": "0",
+                "due_on": (date.today() + timedelta(days=14)).isoformat(),
             }  # fmt: skip
-            due = date.today() + timedelta(days=14)
-            data.update({"due_on-day": str(due.day), "due_on-month": str(due.month)})
-            data["due_on-year"] = str(due.year)
             path = f"/submissions/{item}/actions/new"
             self._post(path, "/submissions/[id]/actions/new [POST]", data, "action", marker)
 
