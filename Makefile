@@ -7,10 +7,11 @@ PORT ?= 5000
 ENGAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 DATABASE_URL ?= sqlite:///instance/engage.db
 ASSETS := engage/static/vendor/nhsuk
+AUTOCOMPLETE := engage/static/vendor/accessible-autocomplete
 
 .PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgresql bench bench-scale mutants fuzz load faults clean
 
-install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied
+install: $(VENV)/.installed node_modules/.installed $(ASSETS)/.copied $(AUTOCOMPLETE)/.copied
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,14 @@ $(ASSETS)/.copied: node_modules/.installed
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(ASSETS)/assets
 	# The built CSS points at /assets/ from the site root; ours are served beside it.
 	sed -i 's#url(/assets/#url(assets/#g' $(ASSETS)/nhsuk-frontend.min.css
+	touch $@
+
+# accessible-autocomplete (the type-to-choose owner box), copied the same way.
+$(AUTOCOMPLETE)/.copied: node_modules/.installed
+	rm -rf $(AUTOCOMPLETE)
+	mkdir -p $(AUTOCOMPLETE)
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js \
+	   node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(AUTOCOMPLETE)/
 	touch $@
 
 RUN_ENV = DATABASE_URL=$(DATABASE_URL) ENGAGE_ENV=development ENGAGE_BASE_URL=$(ENGAGE_BASE_URL)
@@ -110,7 +119,7 @@ faults: install
 	nice -n 10 $(BIN)/python benchmarks/load/faults.py
 
 clean:
-	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) node_modules $(ASSETS) $(AUTOCOMPLETE) .pytest_cache .mypy_cache .ruff_cache mutants
 
 # Issue 15: every list page at 10,000 and 1,000,000 submissions on PostgreSQL (builds
 # engage_bench_10k and engage_bench_1m; pass ARGS=--reuse to measure them again without

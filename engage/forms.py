@@ -10,6 +10,9 @@ from wtforms import Field, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+# The date field every form uses, given from here with the other shared pieces.
+from engage.date_input import DateInputField as DateInputField
+
 
 def clean_text(value: Any) -> Any:
     """Normalise Unicode (NFC) and drop control characters other than newlines and tabs.

@@ -23,6 +23,7 @@ from wtforms.fields.core import UnboundField
 
 from engage.accounts.models import Role, User
 from engage.accounts.passwords import make_reset_token
+from engage.date_input import PARTS, DateInputField
 from engage.extensions import db
 from engage.mail.models import MailStatus
 from engage.mail.services import send_mail
@@ -64,10 +65,13 @@ PLAIN_VALID = dict(
     pair.split("=", 1)
     for pair in """
         kind=idea mode=open patient_safety=no outcome=adopt status=acknowledged role=staff
-        due_on=2031-01-31 progress=50 headcount=40 active=y improvement=increase target=12
-        date_from=2024-01-01 date_to=2030-12-31 older_than_days=1 sort=newest page=2
+        progress=50 headcount=40 active=y improvement=increase target=12
+        due_on-day=31 due_on-month=1 due_on-year=2031 older_than_days=1 sort=newest page=2
     """.split()
 )
+# Dates typed in three boxes (engage.date_input): a real day in the past, for every date but
+# a due date (above).
+TYPED_DATE = {"day": "31", "month": "1", "year": "2024"}
 WORDS = ("title", "description", "body", "note", "reason", "response", "you_said", "we_did")
 
 
@@ -178,12 +182,18 @@ def _fields(form: type[FlaskForm]) -> dict[str, list[str | bytes]]:
     def suited(field: UnboundField) -> list[str | bytes]:
         kind = field.field_class.__name__
         if "Date" in kind:
-            return DATES
+            return DATES + NUMBERS
         numeric = "Integer" in kind or "Number" in kind
         return NUMBERS if numeric or field.kwargs.get("coerce", str) is not str else TEXTS
 
     found = inspect.getmembers(form, lambda v: isinstance(v, UnboundField))
-    return {name: suited(field) for name, field in found}
+    return {
+        box: suited(field)
+        for name, field in found
+        for box in (
+            [f"{name}-{part}" for part in PARTS] if field.field_class is DateInputField else [name]
+        )
+    }
 
 
 def _forms_of(view: Any) -> list[type[FlaskForm]]:
@@ -202,6 +212,10 @@ def _valid_form_for(forms: list[type[FlaskForm]], preferred: dict[str, str]) -> 
     valid = {}
     for form in forms:
         for name, field in inspect.getmembers(form, lambda v: isinstance(v, UnboundField)):
+            if field.field_class is DateInputField:
+                boxes = {f"{name}-{part}": TYPED_DATE[part] for part in PARTS}
+                valid.update({box: preferred.get(box, value) for box, value in boxes.items()})
+                continue
             choices = [str(c.value) for c in field.kwargs.get("choices") or () if c.value]
             value = preferred.get(name)
             if choices and value not in choices:

@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from engage.accounts.models import Role
+from engage.date_input import PARTS
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.responses import make_action
@@ -156,8 +157,7 @@ def test_admin_forms_survive_hostile_values(admin_client: FlaskClient) -> None:
                 "action": value,
                 "actor": value,
                 "text": value,
-                "date_from": value,
-                "date_to": value,
+                **{f"date_{end}-{part}": value for end in ("from", "to") for part in PARTS},
                 "page": value,
             }
             assert admin_client.get(path, query_string=query).status_code < 500, path

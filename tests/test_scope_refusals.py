@@ -14,6 +14,7 @@ from engage.extensions import db
 from engage.submissions.models import Comment, Kind, Status, Submission
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_unit
 from tests.factories.responses import make_action
 from tests.factories.submissions import make_submission
@@ -22,11 +23,10 @@ from tests.factories.submissions import make_submission
 def _changes(
     submission: Submission, owner: User, action_id: int
 ) -> list[tuple[str, dict[str, str]]]:
-    due = (utcnow().date() + timedelta(days=7)).isoformat()
     action_form = {
         "description": "x",
         "owner_id": str(owner.id),
-        "due_on": due,
+        **typed_date("due_on", utcnow().date() + timedelta(days=7)),
         "status": "planned",
         "progress": "0",
     }

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from engage.forms import clean_text
+from engage.forms import DateInputField, clean_text
 
 
 class AuditFilterForm(FlaskForm):
@@ -20,10 +20,10 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional(), Length(max=100, message="Enter 100 characters or fewer")],
         filters=[clean_text],
     )
-    date_from = DateField("From (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
-    date_to = DateField("To (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+    date_from = DateInputField("From", noun="Start date", description="For example, 1 4 2026")
+    date_to = DateInputField("To", noun="End date", description="For example, 30 6 2026")
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DateInputField) -> None:
         from wtforms import ValidationError
 
         if field.data and self.date_from.data and field.data < self.date_from.data:

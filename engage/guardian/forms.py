@@ -5,7 +5,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,9 +12,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
-from engage.forms import NotBlank, clean_text, int_or_none, options, written
+from engage.forms import DateInputField, NotBlank, clean_text, int_or_none, options, written
 from engage.guardian.models import (
     CHANNEL_LABELS,
     DETRIMENT_LABELS,
@@ -30,8 +29,8 @@ from engage.guardian.models import (
     Channel,
 )
 from engage.submissions.models import SpeakUpMode
+from engage.timeutil import london_today
 
-DATE_FORMAT = "%Y-%m-%d"
 MODE_LABELS = {
     SpeakUpMode.OPEN: "Openly: the person is happy to be named",
     SpeakUpMode.CONFIDENTIAL: ("Confidentially: known only to the guardian"),
@@ -87,10 +86,12 @@ class OutsideCaseForm(CaseForm):
         choices=options([(m.value, label) for m, label in MODE_LABELS.items()]),
         validators=[InputRequired(message="Select openly, confidentially or anonymously")],
     )
-    raised_on = DateField(
-        "Date raised (yyyy-mm-dd)",
-        format=DATE_FORMAT,
-        validators=[InputRequired(message="Enter the date it was raised, like 2026-07-14")],
+    raised_on = DateInputField(
+        "Date raised",
+        noun="Date raised",
+        blank="Enter the date it was raised",
+        not_after=(london_today, "Date raised must be today or in the past"),
+        description="For example, 14 7 2026",
     )
     person = written(
         StringField,
@@ -120,10 +121,12 @@ class EntryForm(FlaskForm):
         choices=options([("", "Not a referral"), *REFERRAL_LABELS.items()]),
         default="",
     )
-    happened_on = DateField(
-        "Date (yyyy-mm-dd)",
-        format=DATE_FORMAT,
-        validators=[InputRequired(message="Enter the date, like 2026-07-14")],
+    happened_on = DateInputField(
+        "Date",
+        noun="Date",
+        blank="Enter the date",
+        not_after=(london_today, "Date must be today or in the past"),
+        description="For example, 14 7 2026",
     )
     body = written(
         TextAreaField, "Details", noun="The entry", maximum=NOTE_MAX, blank="Write what happened"
@@ -182,10 +185,10 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField("From (yyyy-mm-dd)", format=DATE_FORMAT, validators=[Optional()])
-    date_to = DateField("To (yyyy-mm-dd)", format=DATE_FORMAT, validators=[Optional()])
+    date_from = DateInputField("From", noun="Start date", description="For example, 1 4 2026")
+    date_to = DateInputField("To", noun="End date", description="For example, 30 6 2026")
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DateInputField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end of the period must be on or after its start")
 

@@ -35,7 +35,7 @@ from engage.organisation.models import StaffGroup, Unit
 from engage.pagination import Page, PageRequest, paginate
 from engage.submissions import access
 from engage.submissions.models import Kind, SpeakUpMode, Submission, Theme
-from engage.timeutil import utcnow
+from engage.timeutil import london_today, utcnow
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PATIENT_SAFETY_THEME = "Patient safety and quality"
@@ -95,7 +95,7 @@ def _check_details(details: CaseDetails, outside_engage: bool) -> None:
         raise ValidationFailed(
             "Select whether it was raised openly, confidentially or anonymously", "mode"
         )
-    if details.raised_on is None or details.raised_on > utcnow().date():
+    if details.raised_on is None or details.raised_on > london_today():
         raise ValidationFailed("Enter the date it was raised, today or earlier", "raised_on")
     if not details.summary.strip():
         raise ValidationFailed("Summarise what was raised", "summary")
@@ -234,8 +234,7 @@ def add_entry(
         raise ValidationFailed("Write what happened", "body")
     if len(body) > NOTE_MAX:
         raise ValidationFailed(f"The entry must be {NOTE_MAX} characters or fewer", "body")
-    today = utcnow().date()
-    if happened_on is None or happened_on > today or happened_on < case.raised_on:
+    if happened_on is None or happened_on > london_today() or happened_on < case.raised_on:
         raise ValidationFailed(
             "Enter the date it happened, between the day the case was raised and today",
             "happened_on",

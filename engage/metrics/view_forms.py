@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from engage.forms import NotBlank, clean_text, options
+from engage.forms import DateInputField, NotBlank, clean_text, options
 from engage.metrics.forms import OptionalNumberField
 from engage.metrics.series import WINDOW_WEEKS, Grain
 from engage.metrics.view_services import FILTER_LABELS, IconFilter
@@ -89,24 +89,14 @@ class SettingForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class IsoDateField(DateField):  # type: ignore[misc]
-    """A date typed as YYYY-MM-DD, with a message that says so when it is not one."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter a real date as YYYY-MM-DD, for example 2026-04-01") from None
-
-
 class RebaseForm(FlaskForm):  # type: ignore[misc]
-    starts_on = IsoDateField(
+    starts_on = DateInputField(
         "The new period starts on",
+        noun="Start date",
+        blank="Enter the date the new period starts",
         description=(
-            "As YYYY-MM-DD, for example 2026-04-01. Charts start it at the week or month "
-            "holding this day."
+            "For example, 1 4 2026. Charts start it at the week or month holding this day."
         ),
-        validators=[InputRequired("Enter the date the new period starts, as YYYY-MM-DD")],
     )
     reason = StringField(
         "Reason",

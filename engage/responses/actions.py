@@ -3,6 +3,7 @@ progress rolls up as in Decidim's accountability results."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from engage.accounts.models import Role, User
 from engage.audit.services import record
 from engage.errors import NotFound, PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
+from engage.responses import progress
 from engage.responses.models import Action, ActionStatus
 from engage.responses.services import decision_for, handled_submission, require_open
 from engage.submissions import access
@@ -56,6 +58,29 @@ def owner_choices(actor: User, submission: Submission) -> list[User]:
     return list(db.session.scalars(query.limit(1000)))
 
 
+def owner_labels(owners: list[User]) -> list[tuple[int, str]]:
+    """How owners are offered: by name, with role and unit to tell them apart ("Sam Lee
+    (Leader, Ward 9)"). Only people whose labels would still be the same also show their
+    email address."""
+    labels: list[tuple[int, str]] = []
+    for user in owners:
+        where = ", ".join(
+            part
+            for part in (
+                user.role_enum.label if user.role_enum is not Role.STAFF else "",
+                user.unit.name if user.unit else "",
+            )
+            if part
+        )
+        labels.append((user.id, f"{user.name} ({where})" if where else user.name))
+    seen = Counter(label for _, label in labels)
+    emails = {user.id: user.email for user in owners}
+    return [
+        (number, f"{label} {emails[number]}" if seen[label] > 1 else label)
+        for number, label in labels
+    ]
+
+
 def _may_own(actor: User, submission: Submission, owner: User | None) -> bool:
     if owner is None or not owner.active:
         return False
@@ -76,8 +101,8 @@ def _check(actor: User, submission: Submission, details: ActionDetails, *, creat
     owner = get_by_id(User, details.owner_id)
     if owner is None or not _may_own(actor, submission, owner):
         raise ValidationFailed("Choose an owner who works in the units you lead", "owner_id")
-    if creating and details.due_on < utcnow().date():
-        raise ValidationFailed("The due date must be today or in the future", "due_on")
+    if creating and details.due_on < london_today():
+        raise ValidationFailed("Due date must be today or in the future", "due_on")
     if not 0 <= details.progress <= 100:
         raise ValidationFailed("Progress must be a whole number from 0 to 100", "progress")
     if details.status is ActionStatus.DROPPED and not details.dropped_reason.strip():
@@ -97,21 +122,23 @@ def add_action(actor: User, submission_id: int, details: ActionDetails) -> Actio
         if parent is None or parent.submission_id != submission.id:
             raise ValidationFailed("Choose a parent action from this submission", "parent_id")
     now = utcnow()
+    settled = progress.settle(details.status, details.progress)
     action = Action(
         submission_id=submission.id,
         parent_id=parent.id if parent else None,
         description=details.description.strip(),
         owner_id=owner.id,
         due_on=details.due_on,
-        status=details.status.value,
-        progress=100 if details.status is ActionStatus.DONE else details.progress,
+        status=settled.status.value,
+        progress=settled.percent,
         dropped_reason=details.dropped_reason.strip() or None,
-        completed_on=london_day(now) if details.status is ActionStatus.DONE else None,
+        completed_on=london_day(now) if settled.status is ActionStatus.DONE else None,
         created_at=now,
         updated_at=now,
     )
     db.session.add(action)
     db.session.flush()
+    _roll_up(actor, action.parent)
     record(
         actor,
         "action.created",
@@ -148,17 +175,14 @@ def update_action(actor: User, action_id: int, details: ActionDetails) -> Action
         "owner": action.owner_id,
         "due_on": action.due_on.isoformat(),
     }
+    settled = progress.settle(details.status, details.progress, was=action.status_enum)
     action.description = details.description.strip()
     action.owner_id = owner.id
     action.due_on = details.due_on
-    action.status = details.status.value
-    action.progress = 100 if details.status is ActionStatus.DONE else details.progress
     action.dropped_reason = details.dropped_reason.strip() or None
-    today = london_today()
-    action.completed_on = (
-        (action.completed_on or today) if details.status is ActionStatus.DONE else None
-    )
-    action.updated_at = utcnow()
+    _set(action, settled)
+    if settled.status is not ActionStatus.DROPPED:
+        _follow_parts(action)  # a parent's own choice gives way to its parts'
     after = {
         "status": action.status,
         "progress": action.progress,
@@ -172,8 +196,63 @@ def update_action(actor: User, action_id: int, details: ActionDetails) -> Action
         f"Action {action.id} on {action.submission.reference} updated",
         detail={"before": before, "after": after},
     )
+    _roll_up(actor, action.parent)
     db.session.commit()
     return action
+
+
+def _set(action: Action, settled: progress.Progress) -> None:
+    action.status = settled.status.value
+    action.progress = settled.percent
+    done = settled.status is ActionStatus.DONE
+    action.completed_on = (action.completed_on or london_today()) if done else None
+    action.updated_at = utcnow()
+
+
+def _parts(action: Action) -> progress.Progress | None:
+    return progress.combined(
+        progress.Progress(child.status_enum, child.progress) for child in action.children
+    )
+
+
+def _follow_parts(action: Action) -> None:
+    followed = _parts(action)
+    if followed is not None:
+        _set(action, followed)
+
+
+def _roll_up(actor: User, parent: Action | None) -> None:
+    """Each parent above a changed action follows its parts; each change is audited."""
+    db.session.flush()
+    while parent is not None:
+        db.session.refresh(parent, ["children"])
+        followed = _parts(parent)
+        if parent.status_enum is ActionStatus.DROPPED or followed is None:
+            return
+        if (parent.status_enum, parent.progress) != (followed.status, followed.percent):
+            before = {"status": parent.status, "progress": parent.progress}
+            _set(parent, followed)
+            record(
+                actor,
+                "action.updated",
+                parent,
+                f"Action {parent.id} on {parent.submission.reference} follows its parts",
+                detail={
+                    "before": before,
+                    "after": {"status": parent.status, "progress": parent.progress},
+                },
+            )
+        db.session.flush()
+        parent = parent.parent
+
+
+def response_progress(every: list[Action]) -> progress.Progress | None:
+    """The response's state over its main actions (each counted as it rolls up)."""
+    return progress.combined(
+        progress.Progress(action.status_enum, rolled_up_progress(action, every))
+        for action in every
+        if action.parent_id is None
+    )
 
 
 def actions_for(submission: Submission) -> list[Action]:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from engage.forms import int_or_none, options, written
+from engage.forms import DateInputField, int_or_none, options, written
 from engage.responses.actions import DESCRIPTION_MAX
 from engage.responses.models import ACTION_STATUS_LABELS, OUTCOME_LABELS, SUMMARY_MAX
 from engage.responses.services import RESPONSE_MAX
+from engage.timeutil import london_today
 
 OUTCOME_HINTS = {
     "adopt": "It will happen as suggested.",
@@ -58,10 +59,12 @@ class ActionForm(FlaskForm):
     )
     # The service checks the owner is in scope, with a clearer message than "not a choice".
     owner_id = SelectField("Owner", coerce=int_or_none, validate_choice=False)
-    due_on = DateField(
-        "Due date (yyyy-mm-dd)",
-        format="%Y-%m-%d",
-        validators=[InputRequired("Enter a due date, like 2027-01-31")],
+    due_on = DateInputField(
+        "Due date",
+        noun="Due date",
+        blank="Enter a due date",
+        not_before=(london_today, "Due date must be today or in the future"),
+        description="For example, 31 1 2027",
     )
     status = SelectField(
         "Status",
@@ -91,8 +94,7 @@ class PublicationForm(FlaskForm):
         noun="Summary",
         maximum=SUMMARY_MAX,
         blank="Summarise what was raised",
-        description="A short summary of what was raised, for all staff to read. "
-        f"Up to {SUMMARY_MAX} characters.",
+        description="A short summary of what was raised, for all staff to read.",
         too_long=f"Keep it to {SUMMARY_MAX} characters or fewer",
     )
     we_did = written(
@@ -101,7 +103,7 @@ class PublicationForm(FlaskForm):
         noun="Summary",
         maximum=SUMMARY_MAX,
         blank="Summarise what changed",
-        description=f"What changed as a result. Up to {SUMMARY_MAX} characters.",
+        description="What changed as a result.",
         too_long=f"Keep it to {SUMMARY_MAX} characters or fewer",
     )
     submitter_agreed = BooleanField("The person who raised it agreed to be quoted")

@@ -9,6 +9,7 @@ from engage.accounts.models import User
 from engage.responses import actions, escalation, services
 from engage.responses.clocks import Clock
 from engage.responses.models import Action, Decision, Escalation, Publication
+from engage.responses.progress import Progress
 from engage.submissions import access
 from engage.submissions.models import Status, Submission
 
@@ -26,6 +27,7 @@ class ActionRow:
 class ResponsePanel:
     decision: Decision | None
     actions: list[ActionRow]
+    progress: Progress | None  # over all the actions: "Completed" once each is done
     publication: Publication | None
     clocks: list[Clock]
     escalations: list[Escalation]
@@ -71,6 +73,7 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
     return ResponsePanel(
         decision=decision,
         actions=_rows(actor, submission, every, today, is_handler),
+        progress=actions.response_progress(every),
         publication=publication,
         clocks=escalation.submission_clocks(
             submission, decision.decided_on if decision else None, today

@@ -85,11 +85,12 @@ def _action_form(submission_id: int, action_id: int | None = None) -> ActionForm
     target = submission or action.submission  # type: ignore[union-attr]
     form = ActionForm(obj=action)
     owners = actions.owner_choices(current_user, target)
-    form.owner_id.choices = options(
-        [(None, "Choose an owner")] + [(u.id, f"{u.name} ({u.email})") for u in owners]
-    )
+    form.owner_id.choices = options([(None, "Choose an owner"), *actions.owner_labels(owners)])
     if action is not None:
         del form.parent_id  # an action's place in the tree is set when it is made
+        if any(child.status_enum is not ActionStatus.DROPPED for child in action.children):
+            form.status.description = "It follows its parts (all done: done), unless dropped."
+            form.progress.description = "The average of its parts' progress."
         return form
     parents = actions.actions_for(target)
     form.parent_id.choices = options(

@@ -5,7 +5,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from engage.forms import NotBlank, clean_text, int_or_none, options, written
+from engage.forms import DateInputField, NotBlank, clean_text, int_or_none, options, written
 from engage.submissions.models import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
@@ -241,10 +240,12 @@ class InboxFilterForm(FlaskForm):
         choices=options([("oldest", "Oldest first"), ("newest", "Newest first")]),
         default="oldest",
     )
-    date_from = DateField("Raised from (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
-    date_to = DateField("Raised up to (yyyy-mm-dd)", validators=[Optional()], format="%Y-%m-%d")
+    date_from = DateInputField(
+        "Raised from", noun="Start date", description="For example, 1 4 2026"
+    )
+    date_to = DateInputField("Raised up to", noun="End date", description="For example, 30 6 2026")
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DateInputField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The 'up to' date must be the same as or after the 'from' date")
 

@@ -18,8 +18,9 @@ from engage.guardian.models import CaseEntry, GuardianCase
 from engage.scheduler.registry import LONDON
 from engage.submissions import services
 from engage.submissions.models import Kind, Message, SpeakUpMode, Submission
-from engage.timeutil import utcnow
+from engage.timeutil import london_today, utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_unit, staff_group
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
 
@@ -43,11 +44,11 @@ def test_starting_a_case_twice_gives_the_same_record(client: FlaskClient) -> Non
     assert first.mode == "anonymous" and first.staff_group_id is None
 
 
-def _outside_form(**changes: str) -> dict[str, object]:
+def _outside_form(raised_on: date | None = None, **changes: str) -> dict[str, object]:
     form: dict[str, object] = {
+        **typed_date("raised_on", raised_on or utcnow().date() - timedelta(days=3)),
         "channel": "phone",
         "mode": "confidential",
-        "raised_on": (utcnow().date() - timedelta(days=3)).isoformat(),
         "person": "Alex Example, 07700 900123",
         "theme_ids": [str(theme("Bullying or harassment").id)],
         "unit_id": "",
@@ -89,25 +90,25 @@ def test_an_anonymous_case_keeps_no_name(client: FlaskClient) -> None:
     response = client.post("/guardian/cases/new", data=_outside_form(mode="anonymous"))
     assert response.status_code == 400
     assert "An anonymous case keeps no name" in response.get_data(as_text=True)
-    future = (utcnow().date() + timedelta(days=1)).isoformat()
+    future = london_today() + timedelta(days=1)
     response = client.post("/guardian/cases/new", data=_outside_form(raised_on=future))
-    assert "Enter the date it was raised, today or earlier" in response.get_data(as_text=True)
+    assert "Date raised must be today or in the past" in response.get_data(as_text=True)
 
 
 def test_entries_are_kept_and_a_referral_names_where_it_went(client: FlaskClient) -> None:
     concern = make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
     sign_in(client, make_user(Role.GUARDIAN))
     case = _start(client, concern)
-    today = utcnow().date().isoformat()
+    today = typed_date("happened_on", london_today())
     refused = client.post(
         f"/guardian/cases/{case.id}/entries",
-        data={"kind": "referral", "referred_to": "", "happened_on": today, "body": "Sent on"},
+        data={"kind": "referral", "referred_to": "", **today, "body": "Sent on"},
     )
     assert refused.status_code == 400
     assert "Select who it was referred to" in refused.get_data(as_text=True)
     client.post(
         f"/guardian/cases/{case.id}/entries",
-        data={"kind": "referral", "referred_to": "hr", "happened_on": today, "body": "Sent on"},
+        data={"kind": "referral", "referred_to": "hr", **today, "body": "Sent on"},
     )
     page = client.get(f"/guardian/cases/{case.id}").get_data(as_text=True)
     assert "Referral: Human resources" in page
@@ -133,7 +134,7 @@ def test_a_closed_case_cannot_be_edited(client: FlaskClient) -> None:
     assert "was closed on" in edit.get_data(as_text=True)
     entry = client.post(
         f"/guardian/cases/{case.id}/entries",
-        data={"kind": "note", "happened_on": utcnow().date().isoformat(), "body": "Late"},
+        data={"kind": "note", **typed_date("happened_on", london_today()), "body": "Late"},
     )
     assert entry.status_code == 400 and "can no longer be changed" in entry.get_data(as_text=True)
     again = client.post(f"/guardian/cases/{case.id}/close", data={"outcome": "Twice"})

@@ -13,11 +13,12 @@ from engage.accounts.models import Role
 from engage.submissions.models import Kind, SpeakUpMode
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import date_query
 from tests.factories.guardian import make_case
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import make_submission
 
-PERIOD = "date_from=2026-04-01&date_to=2026-06-30"
+PERIOD = date_query(date_from=date(2026, 4, 1), date_to=date(2026, 6, 30))
 
 
 def _heat_fixture() -> tuple[str, str]:
@@ -61,7 +62,9 @@ def test_the_heat_map_csv_is_suppressed_too(client: FlaskClient) -> None:
 
 def test_a_period_that_ends_before_it_starts_is_refused(client: FlaskClient) -> None:
     sign_in(client, make_user(Role.GUARDIAN))
-    response = client.get("/guardian/themes?date_from=2026-06-30&date_to=2026-04-01")
+    response = client.get(
+        f"/guardian/themes?{date_query(date_from=date(2026, 6, 30), date_to=date(2026, 4, 1))}"
+    )
     assert response.status_code == 400
     assert "The end of the period must be on or after its start" in response.get_data(as_text=True)
 
@@ -99,12 +102,16 @@ def test_the_inbox_date_range_filters_the_list_and_the_counts(client: FlaskClien
     )
     sign_in(client, make_user(Role.GUARDIAN))
     today = utcnow().date()
-    inside = client.get(f"/inbox?date_from={today}&date_to={today}").get_data(as_text=True)
+    inside = client.get(f"/inbox?{date_query(date_from=today, date_to=today)}").get_data(
+        as_text=True
+    )
     assert "Today&#39;s one" in inside and "1 item." in inside
     later = today + timedelta(days=1)
-    outside = client.get(f"/inbox?date_from={later}").get_data(as_text=True)
+    outside = client.get(f"/inbox?{date_query(date_from=later)}").get_data(as_text=True)
     assert "Today&#39;s one" not in outside and "0 items." in outside
-    backwards = client.get(f"/inbox?date_from={today}&date_to={today - timedelta(days=1)}")
+    backwards = client.get(
+        f"/inbox?{date_query(date_from=today, date_to=today - timedelta(days=1))}"
+    )
     assert "must be the same as or after" in backwards.get_data(as_text=True)
 
 

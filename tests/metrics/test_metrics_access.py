@@ -3,6 +3,8 @@ administrators' settings, and the signals on each home page."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -12,6 +14,7 @@ from engage.extensions import db
 from engage.metrics.models import TRUST_ENTITY_ID, Level, MetricRebase, MetricSetting
 from engage.submissions.models import Kind
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_directorate, make_unit
 from tests.factories.submissions import make_submission
 from tests.metrics.view_helpers import SHIFTED, counts, percentages, put
@@ -148,7 +151,7 @@ def test_only_administrators_change_metric_settings(
     assert response.status_code == 403
     response = client.post(
         "/metrics/settings/submissions/rebases",
-        data={"starts_on": "2026-04-01", "reason": "Rota", "applies_to": ""},
+        data={**typed_date("starts_on", date(2026, 4, 1)), "reason": "Rota", "applies_to": ""},
     )
     assert response.status_code == 403
     assert db.session.get(MetricSetting, "submissions") is None
@@ -183,15 +186,21 @@ def test_bad_settings_are_refused_beside_the_field_and_keep_what_was_typed(
     assert page.count('class="nhsuk-error-summary"') == 1
     response = client.post(
         "/metrics/settings/submissions/rebases",
-        data={"starts_on": "2026-04-01", "reason": "   ", "applies_to": ""},
+        data={**typed_date("starts_on", date(2026, 4, 1)), "reason": "   ", "applies_to": ""},
     )
     assert response.status_code == 400
     assert "Enter the reason for the new period" in response.get_data(as_text=True)
     refused = client.post(
         "/metrics/settings/submissions/rebases",
-        data={"starts_on": "2026-02-30", "reason": "New rota", "applies_to": ""},
+        data={
+            "starts_on-day": "30",
+            "starts_on-month": "2",
+            "starts_on-year": "2026",
+            "reason": "New rota",
+            "applies_to": "",
+        },
     ).get_data(as_text=True)
-    assert "Enter a real date as YYYY-MM-DD" in refused and 'value="New rota"' in refused
+    assert "Start date must be a real date" in refused and 'value="New rota"' in refused
     assert db.session.get(MetricSetting, "submissions") is None
     assert client.get("/metrics/settings/no_such_metric").status_code == 404
 

@@ -16,6 +16,7 @@ from engage.metrics.spc import xmr
 from engage.metrics.view_services import IconFilter, summary_rows
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_directorate, make_unit
 from tests.metrics.view_helpers import (
     ALTERNATING,
@@ -263,7 +264,7 @@ def test_a_rebase_starts_new_limits_and_is_shown_on_the_chart(
     sign_in(client, admin)
     response = client.post(
         "/metrics/settings/submissions/rebases",
-        data={"starts_on": "2026-05-27", "reason": "New rota", "applies_to": ""},
+        data={**typed_date("starts_on", date(2026, 5, 27)), "reason": "New rota", "applies_to": ""},
     )
     assert response.status_code == 302
     page = client.get("/metrics/trust/0/submissions").get_data(as_text=True)

@@ -23,6 +23,7 @@ from engage.responses.models import Action, Decision, Publication
 from engage.submissions.models import Comment, Message, Submission, Support
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.guardian import make_case
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
@@ -118,7 +119,7 @@ def test_fuzz_decision_action_and_publication(client: FlaskClient) -> None:
     _fuzz(client, Target(f"/submissions/{idea.id}/decision", decision, (Decision,)))
     action = {
         "description": "Order it", "owner_id": str(leader.id),
-        "due_on": (utcnow().date() + timedelta(days=7)).isoformat(), "status": "planned",
+        **typed_date("due_on", utcnow().date() + timedelta(days=7)), "status": "planned",
         "progress": "0", "dropped_reason": "", "parent_id": "",
     }  # fmt: skip
     _fuzz(client, Target(f"/submissions/{idea.id}/actions/new", action, (Action,)))
@@ -130,7 +131,7 @@ def test_fuzz_guardian_entry(client: FlaskClient) -> None:
     case = make_case(utcnow().date())
     sign_in(client, make_user(Role.GUARDIAN))
     entry = {
-        "kind": "note", "referred_to": "", "happened_on": utcnow().date().isoformat(),
+        "kind": "note", "referred_to": "", **typed_date("happened_on", utcnow().date()),
         "body": "Met them on the ward.",
     }  # fmt: skip
     _fuzz(client, Target(f"/guardian/cases/{case.id}/entries", entry, (CaseEntry,)))

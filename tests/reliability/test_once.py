@@ -17,6 +17,7 @@ from engage.responses.models import Action, Decision
 from engage.submissions.models import Comment, Message, Submission, Support
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
 
@@ -135,7 +136,7 @@ def test_decision_and_action_twice_record_one(client: FlaskClient) -> None:
     action = {
         "description": "Clear the old store room",
         "owner_id": str(leader.id),
-        "due_on": (utcnow().date() + timedelta(days=14)).isoformat(),
+        **typed_date("due_on", utcnow().date() + timedelta(days=14)),
         "status": "planned",
         "progress": "0",
         "submit_token": _token(client, f"/submissions/{idea.id}/actions/new"),

@@ -14,6 +14,7 @@ from engage.submissions.models import Kind, Status, Submission
 from engage.timeutil import london_today, utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.digests import deliver_alerts_after
+from tests.factories.forms import typed_date
 from tests.factories.organisation import make_unit
 from tests.factories.responses import make_action
 from tests.factories.smtp import Inbox
@@ -39,7 +40,7 @@ def _action(client: FlaskClient, idea: Submission, owner: User, **data: object) 
     form: dict[str, object] = {
         "description": "Order the scanner",
         "owner_id": str(owner.id),
-        "due_on": (utcnow().date() + timedelta(days=14)).isoformat(),
+        **typed_date("due_on", (utcnow().date() + timedelta(days=14))),
         "status": "planned",
         "progress": "0",
     }
@@ -103,8 +104,8 @@ def test_actions_check_due_date_owner_and_progress(client: FlaskClient) -> None:
     _, leader, raiser, idea = _setting(client)
     assert "Record a decision before adding actions" in _action(client, idea, leader)
     _decide(client, idea)
-    past = _action(client, idea, leader, due_on=(utcnow().date() - timedelta(days=1)).isoformat())
-    assert "The due date must be today or in the future" in past
+    past = _action(client, idea, leader, **typed_date("due_on", london_today() - timedelta(days=1)))
+    assert "Due date must be today or in the future" in past
     stranger = make_user(unit=make_unit())
     assert "Choose an owner who works in the units you lead" in _action(client, idea, stranger)
     assert "Progress must be a whole number from 0 to 100" in _action(
@@ -127,7 +128,11 @@ def test_an_owner_number_no_account_could_have_is_refused_beside_the_field(
     for number in (2**31, 2**63):
         added = _action(client, idea, leader, owner_id=str(number))
         assert "Choose an owner who works in the units you lead" in added
-        form = {"description": "Order it", "owner_id": str(number), "due_on": "2031-01-31"}
+        form = {
+            "description": "Order it",
+            "owner_id": str(number),
+            **typed_date("due_on", date(2031, 1, 31)),
+        }
         edited = client.post(f"/actions/{action.id}", data={**form, "progress": "5"})
         assert edited.status_code == 200
         assert "Choose an owner who works in the units you lead" in edited.get_data(as_text=True)
@@ -168,7 +173,7 @@ def test_owner_updates_progress_but_colleagues_cannot(client: FlaskClient) -> No
     form = {
         "description": action.description,
         "owner_id": str(raiser.id),
-        "due_on": action.due_on.isoformat(),
+        **typed_date("due_on", action.due_on),
         "status": "done",
         "progress": "40",
     }
@@ -194,7 +199,7 @@ def test_closed_items_can_no_longer_change(client: FlaskClient) -> None:
         data={
             "description": "x",
             "owner_id": str(leader.id),
-            "due_on": date.today().isoformat(),
+            **typed_date("due_on", london_today()),
             "status": "done",
             "progress": "100",
         },
@@ -222,7 +227,7 @@ def test_an_owner_who_cannot_see_the_submission_goes_back_to_their_actions(
         data={
             "description": action.description,
             "owner_id": str(owner.id),
-            "due_on": action.due_on.isoformat(),
+            **typed_date("due_on", action.due_on),
             "status": "in_progress",
             "progress": "30",
         },
