@@ -23,3 +23,19 @@ def london_day(moment: datetime) -> date:
 
 def london_today() -> date:
     return london_day(utcnow())
+
+
+def in_london(moment: datetime) -> datetime:
+    """`moment` on the clock on a ward's wall: GMT in winter, BST in summer. A naive datetime
+    is UTC, as engage stores them."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON)
+
+
+def london_time(moment: datetime | None, pattern: str = "%-d %B %Y at %H:%M") -> str:
+    """How every page, email and export shows a moment: in London's time, which is the one
+    the reader's clock shows (the Jinja filter `london_time`). Nothing for no moment."""
+    if moment is None:
+        return ""
+    return in_london(moment).strftime(pattern)

@@ -14,7 +14,7 @@ from engage.audit.models import AuditEvent
 from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.pagination import Page, PageRequest, paginate
-from engage.timeutil import utcnow
+from engage.timeutil import london_day, utcnow
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,7 @@ def record(
     sign-in or a log line by its time. `date_only` keeps the actor but not the time of day.
     """
     now = utcnow()
-    occurred_at = datetime.combine(now.date(), time.min) if anonymous or date_only else now
+    occurred_at = datetime.combine(london_day(now), time.min) if anonymous or date_only else now
     event = AuditEvent(
         occurred_at=occurred_at,
         actor_id=None if anonymous or actor is None else actor.id,
