@@ -46,6 +46,4 @@ def signature(author: User | None, submission: Submission) -> str:
 
 def sign_replies(submission: Submission, messages: Iterable[Message]) -> dict[int, str]:
     """The signature of each handler's reply in a conversation, by message id."""
-    return {
-        m.id: signature(m.author, submission) for m in messages if m.author_role == "handler"
-    }
+    return {m.id: signature(m.author, submission) for m in messages if m.author_role == "handler"}
