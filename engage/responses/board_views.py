@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from engage.forms import options
 from engage.pagination import page_number
 from engage.quarters import Quarter
-from engage.responses import board, poster as posters
+from engage.responses import board
+from engage.responses import poster as posters
 from engage.responses.blueprint import bp
 from engage.responses.forms import BoardFilterForm
 from engage.submissions import services as submissions

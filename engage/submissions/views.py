@@ -65,7 +65,7 @@ def _front_door_form() -> SubmissionForm:
 def _unit_asked_for(form: SubmissionForm) -> int | None:
     """The unit a poster's QR code names (/speak-up?unit=12), if it is one of the choices."""
     unit_id = request.args.get("unit", type=int)
-    known = {choice.value for choice in form.unit_id.choices or []}  # type: ignore[union-attr]
+    known = {choice.value for choice in form.unit_id.choices or []}
     return unit_id if unit_id in known else None
 
 
