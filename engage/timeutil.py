@@ -4,7 +4,7 @@ week runs from midnight to midnight in Europe/London whatever British Summer Tim
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -39,3 +39,11 @@ def london_time(moment: datetime | None, pattern: str = "%-d %B %Y at %H:%M") ->
     if moment is None:
         return ""
     return in_london(moment).strftime(pattern)
+
+
+def london_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first and last moments of a London day, as naive UTC (what engage stores): a day
+    asked for on a page is the day on the reader's clock, 23 or 25 hours at the changes."""
+    first = datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
+    last = datetime.combine(day, time.max, tzinfo=LONDON).astimezone(UTC)
+    return first.replace(tzinfo=None), last.replace(tzinfo=None)

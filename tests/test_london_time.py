@@ -120,3 +120,15 @@ def test_the_audit_log_shows_london_time_and_no_time_for_day_only_events(
     row = text[text.rindex("<tr", 0, text.index("Kept by day")) : text.index("Kept by day")]
     assert "2026-07-02" in row and not re.search(r"\d\d:\d\d", row)
     assert "When (UK time)" in text
+
+
+def test_the_audit_logs_days_are_londons(admin_client: FlaskClient) -> None:
+    """00:30 BST on 1 July is 23:30 UTC on 30 June: it is an event of 1 July."""
+    event = record(None, "mail.retried", None, "Just after midnight in summer")
+    event.occurred_at = datetime(2026, 6, 30, 23, 30)
+    db.session.commit()
+    july = admin_client.get("/admin/audit?date_from=2026-07-01&date_to=2026-07-01")
+    assert "Just after midnight in summer" in july.get_data(as_text=True)
+    assert "2026-07-01 00:30" in july.get_data(as_text=True)
+    june = admin_client.get("/admin/audit?date_from=2026-06-30&date_to=2026-06-30")
+    assert "Just after midnight in summer" not in june.get_data(as_text=True)
