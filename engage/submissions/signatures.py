@@ -16,7 +16,7 @@ from engage.accounts.models import Role, User
 from engage.submissions.models import Message, Submission
 
 GUARDIAN_TITLE = "Freedom to Speak Up guardian"
-FORMER_HANDLER = "A former member of the team handling it"
+FORMER_HANDLER = "a former member of the team handling it"
 
 
 def role_title(author: User, submission: Submission) -> str:

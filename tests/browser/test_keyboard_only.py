@@ -54,6 +54,9 @@ def _speak_up_by_keyboard(page: Page, *, signed_in: bool, title: str, anonymous:
     assert keys.tab() == "description"
     keys.type("Typed without a mouse: the keyboard reaches every field in order.")
     keys.tab_to("unit_id")
+    if not signed_in:  # signed in, it is the person's own unit already
+        keys.type("Ward 9")
+        assert value_of(page, "unit_id").startswith("Ward 9")
     keys.tab_to("theme_id")
     keys.type("Patient safety")  # a closed select chooses the option typed
     assert value_of(page, "theme_id") == "Patient safety and quality"
@@ -154,8 +157,9 @@ def test_speaking_up_anonymously_and_following_up_at_check_by_keyboard_alone(
             "Send",
         ],
     )
-    found = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", page.locator("main").inner_text())
-    assert found, "no follow-up code on the receipt"
+    receipt = page.locator("main").inner_text()
+    found = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", receipt)
+    assert found, f"no follow-up code on the receipt: {receipt[:500]}"
 
     visitor = new_context().new_page()  # another browser, never signed in
     visitor.goto(f"{live_server}/check")

@@ -89,3 +89,22 @@ def test_an_anonymous_submitter_sees_the_role_only(client: FlaskClient) -> None:
     heading = _heading_of(page, "Can you say which weeks")
     assert "Reply from Freedom to Speak Up guardian" in heading
     assert "Gerry Guardian" not in page
+
+
+def test_the_decision_is_signed_as_a_reply_is(client: FlaskClient) -> None:
+    ward = make_unit("Ward 12")
+    raiser = make_user(unit=ward)
+    leader = make_user(Role.LEADER, name="Sam Jones", leads_units=(ward,))
+    open_idea = make_submission(raiser, kind=Kind.IDEA)
+    confidential = make_submission(raiser, kind=Kind.IDEA, mode=SpeakUpMode.CONFIDENTIAL)
+    sign_in(client, leader)
+    for idea in (open_idea, confidential):
+        client.post(
+            f"/submissions/{idea.id}/decision", data={"outcome": "adopt", "response": "Yes."}
+        )
+    client.post("/sign-out")
+    sign_in(client, raiser)
+    page = client.get(f"/submissions/{open_idea.id}").get_data(as_text=True)
+    assert "by Sam Jones (Leader, Ward 12)</p>" in page
+    page = client.get(f"/submissions/{confidential.id}").get_data(as_text=True)
+    assert "by Leader, Ward 12</p>" in page and "Sam Jones" not in page
