@@ -28,6 +28,7 @@ from engage.reliability.faults import (
 )
 from engage.reliability.once import Repeated, answer_repeat, new_token
 from engage.routing import register_converters
+from engage.timeutil import london_time
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +95,7 @@ def create_app(
     register_commands(app)
     register_template_globals(app)
     app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
+    app.jinja_env.filters["london_time"] = london_time
     return app
 
 

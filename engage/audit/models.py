@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
@@ -28,3 +28,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def has_time_of_day(self) -> bool:
+        """Anonymous and date-only events keep their London day, stored as its midnight: they
+        show the day alone, since a time would be one the event never kept."""
+        return self.occurred_at.time() != time.min

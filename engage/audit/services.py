@@ -14,7 +14,7 @@ from engage.audit.models import AuditEvent
 from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.pagination import Page, PageRequest, paginate
-from engage.timeutil import utcnow
+from engage.timeutil import london_day, london_day_bounds, utcnow
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,7 @@ def record(
     sign-in or a log line by its time. `date_only` keeps the actor but not the time of day.
     """
     now = utcnow()
-    occurred_at = datetime.combine(now.date(), time.min) if anonymous or date_only else now
+    occurred_at = datetime.combine(london_day(now), time.min) if anonymous or date_only else now
     event = AuditEvent(
         occurred_at=occurred_at,
         actor_id=None if anonymous or actor is None else actor.id,
@@ -73,12 +73,13 @@ def _conditions(filters: AuditFilter) -> ColumnElement[bool]:
         conditions.append(
             or_(AuditEvent.summary.ilike(pattern), AuditEvent.target_id == filters.text.strip())
         )
+    # Days on the reader's clock, as the page shows times. Events kept by day only are stored
+    # at their London day's midnight, which falls inside that day's bounds too.
     if filters.date_from:
-        conditions.append(AuditEvent.occurred_at >= datetime.combine(filters.date_from, time.min))
+        conditions.append(AuditEvent.occurred_at >= london_day_bounds(filters.date_from)[0])
     if filters.date_to:
         # The end of that day, not the start of the next: 9999-12-31 has no next day.
-        end = datetime.combine(filters.date_to, time.max)
-        conditions.append(AuditEvent.occurred_at <= end)
+        conditions.append(AuditEvent.occurred_at <= london_day_bounds(filters.date_to)[1])
     return and_(*conditions)
 
 

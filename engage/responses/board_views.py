@@ -9,6 +9,7 @@ from engage.forms import options
 from engage.pagination import page_number
 from engage.quarters import Quarter
 from engage.responses import board
+from engage.responses import poster as posters
 from engage.responses.blueprint import bp
 from engage.responses.forms import BoardFilterForm
 from engage.submissions import services as submissions
@@ -44,6 +45,7 @@ def show_board(kind: str, scope_id: int) -> ResponseReturnValue:
         result=page,
         form=form,
         quarter=quarter,
+        front_door=posters.front_door(scope),
         title=f"You said, we did: {scope.name}",
     )
 
@@ -58,5 +60,6 @@ def poster(kind: str, scope_id: int) -> ResponseReturnValue:
         "responses/poster.html",
         scope=scope,
         entries=board.latest(scope, count),
+        front_door=posters.front_door(scope),
         title=f"You said, we did: {scope.name}",
     )

@@ -10,7 +10,7 @@ from engage.responses import actions, escalation, services
 from engage.responses.clocks import Clock
 from engage.responses.models import Action, Decision, Escalation, Publication
 from engage.responses.progress import Progress
-from engage.submissions import access
+from engage.submissions import access, signatures
 from engage.submissions.models import Status, Submission
 
 
@@ -35,6 +35,7 @@ class ResponsePanel:
     can_decide: bool
     can_add_action: bool
     can_publish: bool
+    decided_by: str = ""  # the decision is signed as a reply is
 
 
 def _rows(
@@ -85,4 +86,5 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         can_publish=access.can_publish(actor, submission)
         and decision is not None
         and publication is None,
+        decided_by=signatures.signature(decision.decided_by, submission) if decision else "",
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engage.accounts.models import Role, User
-from engage.submissions import access, services, social, workflow
+from engage.submissions import access, services, signatures, social, workflow
 from engage.submissions.models import (
     Comment,
     Kind,
@@ -33,6 +33,7 @@ class SubmissionPage:
     has_supported: bool
     comments: list[Comment]
     shows_submitter_times: bool = True
+    signatures: dict[int, str] = field(default_factory=dict)  # handlers' replies, by id
 
 
 def shows_submitter_times(actor: User, submission: Submission) -> bool:
@@ -49,11 +50,12 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
     converses = services.may_converse(actor, submission)
     is_idea = submission.kind_enum is Kind.IDEA and not submission.is_hidden
     moderates = access.can_moderate(actor, submission)
+    conversation = services.conversation(submission) if converses else None
     return SubmissionPage(
         submission=submission,
         submitter_name=access.submitter_name_for(actor, submission),
         history=services.history(submission),
-        conversation=services.conversation(submission) if converses else None,
+        conversation=conversation,
         is_handler=is_handler,
         is_submitter=access.is_submitter(actor, submission),
         next_statuses=workflow.next_statuses(submission) if is_handler else (),
@@ -63,6 +65,9 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
         can_discuss=access.can_discuss(actor, submission),
         supporters=social.supporter_count(submission.id) if is_idea else 0,
         has_supported=social.has_supported(actor, submission.id) if is_idea else False,
-        comments=social.comments(submission, include_hidden=moderates) if is_idea else [],
+        comments=(
+            social.comments(submission, include_hidden=moderates, viewer=actor) if is_idea else []
+        ),
         shows_submitter_times=shows_submitter_times(actor, submission),
+        signatures=signatures.sign_replies(submission, conversation or []),
     )

@@ -35,7 +35,7 @@ from engage.submissions.models import (
     Theme,
 )
 from engage.submissions.references import followup_digest, new_followup_code, new_reference
-from engage.timeutil import london_today, utcnow
+from engage.timeutil import london_day, london_today, utcnow
 
 PASSPHRASE_MIN = 10
 # zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash
@@ -209,7 +209,7 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
         author_role=role,
         author_id=None if anonymous_author or author is None else author.id,
         body=body,
-        sent_on=now.date(),
+        sent_on=london_day(now),
         sent_at=None if anonymous_author else now,
         position=increment(submission, Submission.message_count),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -85,14 +85,19 @@ def add_comment(actor: User, submission_id: int, body: str) -> Comment:
     return comment
 
 
-def comments(submission: Submission, *, include_hidden: bool) -> list[Comment]:
+def comments(
+    submission: Submission, *, include_hidden: bool, viewer: User | None = None
+) -> list[Comment]:
+    """The comments this viewer may read: moderators see hidden ones; the author of a hidden
+    comment sees it too, so that they know it was hidden and why, while others never do."""
     query = (
         select(Comment)
         .options(selectinload(Comment.author))
         .where(Comment.submission_id == submission.id)
     )
     if not include_hidden:
-        query = query.where(Comment.hidden_reason.is_(None))
+        own = Comment.author_id == viewer.id if viewer is not None else false()
+        query = query.where(or_(Comment.hidden_reason.is_(None), own))
     return list(db.session.scalars(query.order_by(Comment.created_at, Comment.id)))
 
 

@@ -53,11 +53,20 @@ def _front_door_form() -> SubmissionForm:
         if request.method == "GET":
             form.mode.data = "anonymous"
     if request.method == "GET":
-        form.unit_id.data = current_user.unit_id if current_user.is_authenticated else None
+        form.unit_id.data = _unit_asked_for(form) or (
+            current_user.unit_id if current_user.is_authenticated else None
+        )
         form.kind.data = (
             request.args.get("kind") if request.args.get("kind") in {"idea", "concern"} else None
         )
     return form
+
+
+def _unit_asked_for(form: SubmissionForm) -> int | None:
+    """The unit a poster's QR code names (/speak-up?unit=12), if it is one of the choices."""
+    unit_id = request.args.get("unit", type=int)
+    known = {choice.value for choice in form.unit_id.choices or []}
+    return unit_id if unit_id in known else None
 
 
 def _details(form: SubmissionForm) -> services.NewSubmission:

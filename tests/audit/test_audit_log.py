@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from engage.accounts.models import Role
 from engage.audit.services import record
 from engage.extensions import db
+from engage.timeutil import london_day
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.forms import date_query
 
@@ -52,7 +53,7 @@ def test_a_range_ends_at_the_end_of_its_last_day(admin_client: FlaskClient) -> N
     event = record(None, "mail.retried", None, "Weekly digest sent")
     db.session.commit()
     # The event's own day, not the clock's: a run at midnight must not move the boundary.
-    today = event.occurred_at.date()
+    today = london_day(event.occurred_at)  # the day on the page's clock
     yesterday = today - timedelta(days=1)
     for last_day, shown in ((today, True), (yesterday, False), (date.max, True)):
         page = admin_client.get(f"/admin/audit?{date_query(date_to=last_day)}")

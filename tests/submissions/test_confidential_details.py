@@ -20,7 +20,7 @@ from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import make_submission
 
-TIME_OF_DAY = re.compile(r"at \d\d:\d\d UTC")
+TIME_OF_DAY = re.compile(r"at \d\d:\d\d")
 
 
 def _message_line(page: str, body: str) -> str:

@@ -87,8 +87,14 @@ def test_hiding_a_comment(client: FlaskClient) -> None:
     moderator = client.application.test_client()
     sign_in(moderator, leader)
     moderator.post(f"/comments/{comment.id}/hide", data={"reason": "Rude"})
-    assert "Rude remark" not in client.get(f"/submissions/{idea.id}").get_data(as_text=True)
+    colleague = client.application.test_client()
+    sign_in(colleague, make_user(unit=ward))
+    assert "Rude remark" not in colleague.get(f"/submissions/{idea.id}").get_data(as_text=True)
     assert "Hidden: Rude" in moderator.get(f"/submissions/{idea.id}").get_data(as_text=True)
+    # Its author still sees it, and why (see test_hidden_comment_author.py).
+    assert "A moderator hid your comment" in client.get(f"/submissions/{idea.id}").get_data(
+        as_text=True
+    )
 
 
 def test_merging_moves_supporters_and_keeps_a_link(client: FlaskClient) -> None:
