@@ -16,8 +16,8 @@ from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.pagination import Page, PageRequest, paginate
 from engage.submissions import access, search
-from engage.submissions.references import references_in
 from engage.submissions.models import Status, Submission, Support
+from engage.submissions.references import references_in
 from engage.timeutil import utcnow
 
 WAITING = (Status.SUBMITTED.value,)
@@ -128,9 +128,7 @@ def ideas_board(actor: User, filters: IdeaFilter, page: PageRequest | int = 1) -
     # A reference typed in the search box finds that idea and only it (references are unique,
     # and no idea's words look like one), as long as the viewer may see it.
     references = references_in(filters.words)
-    found = (
-        Submission.reference.in_(references) if references else search.matching(filters.words)
-    )
+    found = Submission.reference.in_(references) if references else search.matching(filters.words)
     conditions = [access.shared_ideas_for(actor), found]
     if filters.theme_id:
         conditions.append(Submission.theme_id == filters.theme_id)

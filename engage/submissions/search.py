@@ -100,7 +100,8 @@ def matching(words: str) -> ColumnElement[bool]:
 def similar(words: str, visible: ColumnElement[bool], *, limit: int = 5) -> list[Submission]:
     """Up to `limit` visible submissions most like the words, best first.
 
-    First the ones sharing words with them, stemmed ("dispensers" finds "dispensing"), best
+    First the ones sharing words with them, stemmed ("dispensers" finds "dispensing"): one
+    in the title, or two in the description (one word there, like "help", says little), best
     BM25 (SQLite) or ts_rank (PostgreSQL) first; whole words only, but for the last one,
     which may still be being typed. Then the ones whose title has a near spelling of a word
     ("dispensors"), closest first. A word's beginning alone is not enough: "hand" does not
@@ -116,13 +117,22 @@ def similar(words: str, visible: ColumnElement[bool], *, limit: int = 5) -> list
     return _similar_sqlite(found, near, visible, limit)
 
 
+def _pairs(words: list[str], both: str) -> list[str]:
+    """Every two of the words, as a query that both must match (at most 66 for 12 words)."""
+    return [f"({a}{both}{b})" for i, a in enumerate(words) for b in words[i + 1 :]]
+
+
 def _similar_postgres(
     found: list[str], near: list[str], visible: ColumnElement[bool], limit: int
 ) -> list[Submission]:
-    words = [f"{term}:*" if term == found[-1] else term for term in found]
+    last = found[-1]
+    in_title = [f"{term}:*A" if term == last else f"{term}:A" for term in found]
+    words = [f"{term}:*" if term == last else term for term in found]
+    enough = func.to_tsquery("english", " | ".join(in_title + _pairs(words, " & ")))
+    # Ranked on the words alone: in `enough` each word comes back in many pairs.
     query = func.to_tsquery("english", " | ".join(words))
     vector: ColumnElement[Any] = literal_column("submissions.search_vector")
-    shares_words = vector.op("@@")(query)
+    shares_words = vector.op("@@")(enough)
     likeness = [func.strict_word_similarity(literal(term), Submission.title) for term in near]
     # `<<%` is strict_word_similarity at or above pg_trgm's threshold, served by the GIN index.
     spelt_alike = [literal(term).op("<<%")(Submission.title) for term in near]
@@ -145,13 +155,18 @@ def _similar_sqlite(
 ) -> list[Submission]:
     index = table("submission_search", column("rowid"))
     words = [f'"{term}"*' if term == found[-1] else f'"{term}"' for term in found]
+    in_title = "title : (" + " OR ".join(words) + ")"
+    enough = text(
+        "SELECT rowid FROM submission_search WHERE submission_search MATCH :enough_query"
+    ).bindparams(bindparam("enough_query", " OR ".join([in_title, *_pairs(words, " AND ")])))
+    # Ranked on the words alone: in `enough` each word comes back in many pairs.
     match = text("submission_search MATCH :similar_query").bindparams(
         bindparam("similar_query", " OR ".join(words))
     )
     statement = (
         select(Submission)
         .join(index, index.c.rowid == Submission.id)
-        .where(visible, match)
+        .where(visible, match, Submission.id.in_(enough))
         # Title words weigh ten times description words.
         .order_by(text("bm25(submission_search, 10.0, 1.0)"), Submission.id)
     )

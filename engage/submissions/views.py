@@ -174,7 +174,8 @@ def _render_detail(page: pages.SubmissionPage, **forms: object) -> ResponseRetur
     merge_form = forms.get("merge_form") or MergeForm(formdata=None)
     # A merge sent from a list of matches that failed lists the same matches again.
     merge_search = forms.get("merge_search") or MergeSearchForm(
-        formdata=None, find=merge_form.find.data  # type: ignore[attr-defined]
+        formdata=None,
+        find=merge_form.find.data,  # type: ignore[attr-defined]
     )
     return render_template(
         "submissions/detail.html",
