@@ -132,3 +132,17 @@ def test_an_overlong_search_gets_a_message(
     page = client.get(f"/submissions/{duplicate.id}", query_string={"find": "gel " * 80})
     assert page.status_code == 200
     assert "Enter at most 200 characters" in page.get_data(as_text=True)
+
+
+def test_hostile_searches_are_only_words(
+    client: FlaskClient, ward_ideas: dict[str, Submission]
+) -> None:
+    duplicate = ward_ideas["duplicate"]
+    sign_in(client, make_user(Role.LEADER, leads_units=(duplicate.unit,)))
+    for typed in ("\x00gel", '" OR 1=1 --', "NEAR(gel*", "ID-\x00", "gel\u202e", "%_%"):
+        page = client.get(f"/submissions/{duplicate.id}", query_string={"find": typed})
+        assert page.status_code == 200, typed
+    posted = client.post(
+        f"/submissions/{duplicate.id}/merge", data={"original": "\x00", "find": "x" * 5000}
+    )
+    assert posted.status_code == 400
