@@ -202,7 +202,7 @@ def _merge_candidates(
         return None
     if s.status_enum.is_ending or not search.validate():
         return None
-    return workflow.merge_candidates(current_user, s.id, search.find.data)
+    return queries.merge_candidates(current_user, s.id, search.find.data)
 
 
 def _redisplay(submission_id: int, **forms: object) -> ResponseReturnValue:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from engage.accounts.models import User
 from engage.audit.services import record
 from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db
-from engage.submissions import access, search
+from engage.submissions import access
 from engage.submissions.models import Kind, Status, Submission, Support
-from engage.submissions.references import normalise_reference, references_in
+from engage.submissions.references import normalise_reference
 from engage.submissions.services import add_message, notify_submitter, set_status
 from engage.timeutil import utcnow
 
@@ -64,28 +64,6 @@ def change_status(
     notify_submitter(submission)
     db.session.commit()
     return submission
-
-
-MERGE_CHOICES = 10
-
-
-def merge_candidates(actor: User, duplicate_id: int, words: str) -> list[Submission]:
-    """The ideas a handler may merge `duplicate_id` into that match what they typed: the
-    idea with that reference, or up to MERGE_CHOICES whose titles are most like the words.
-    The same ideas merge_idea accepts: visible to the handler, open, shown, not itself."""
-    duplicate = _handled(actor, duplicate_id)
-    allowed = and_(
-        access.visible_to(actor),
-        Submission.kind == Kind.IDEA.value,
-        Submission.hidden_reason.is_(None),
-        Submission.status.in_([s.value for s in Status if not s.is_ending]),
-        Submission.id != duplicate.id,
-    )
-    references = references_in(words)
-    if references:
-        exact = select(Submission).where(allowed, Submission.reference.in_(references))
-        return list(db.session.scalars(exact))
-    return search.similar(words, allowed, limit=MERGE_CHOICES)
 
 
 def merge_idea(actor: User, duplicate_id: int, original_reference: str) -> Submission:
