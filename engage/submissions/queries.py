@@ -16,7 +16,7 @@ from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.pagination import Page, PageRequest, paginate
 from engage.submissions import access, search
-from engage.submissions.models import Kind, Status, Submission, Support
+from engage.submissions.models import Status, Submission, Support
 from engage.submissions.references import references_in
 from engage.timeutil import utcnow
 
@@ -155,27 +155,3 @@ def similar_ideas(actor: User, words: str, limit: int = 5) -> list[Submission]:
     visible = access.shared_ideas_for(actor)
     open_ideas = Submission.status.in_(OPEN_STATUSES)
     return search.similar(words, and_(visible, open_ideas), limit=limit)
-
-
-MERGE_CHOICES = 10
-
-
-def merge_candidates(actor: User, duplicate_id: int, words: str) -> list[Submission]:
-    """The ideas a handler may merge `duplicate_id` into that match what they typed: the
-    idea with that reference, or up to MERGE_CHOICES whose titles are most like the words.
-    The same ideas merge_idea accepts: visible to the handler, open, shown, not itself."""
-    duplicate = access.get_visible(actor, duplicate_id)
-    if not access.can_handle(actor, duplicate):
-        raise PermissionDenied("Only the people handling this idea can merge it.")
-    allowed = and_(
-        access.visible_to(actor),
-        Submission.kind == Kind.IDEA.value,
-        Submission.hidden_reason.is_(None),
-        Submission.status.in_(OPEN_STATUSES),
-        Submission.id != duplicate.id,
-    )
-    references = references_in(words)
-    if references:
-        exact = select(Submission).where(allowed, Submission.reference.in_(references))
-        return list(db.session.scalars(exact))
-    return search.similar(words, allowed, limit=MERGE_CHOICES)

@@ -22,7 +22,7 @@ from engage import throttle
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.reliability import once
-from engage.submissions import pages, queries, services, social, workflow
+from engage.submissions import duplicates, pages, queries, services, social, workflow
 from engage.submissions.blueprint import bp
 from engage.submissions.forms import (
     MODE_HINTS,
@@ -202,7 +202,7 @@ def _merge_candidates(
         return None
     if s.status_enum.is_ending or not search.validate():
         return None
-    return queries.merge_candidates(current_user, s.id, search.find.data)
+    return duplicates.merge_candidates(current_user, s.id, search.find.data)
 
 
 def _redisplay(submission_id: int, **forms: object) -> ResponseReturnValue:

@@ -12,7 +12,7 @@ from engage.accounts.models import Role
 from engage.audit.models import AuditEvent
 from engage.errors import NotFound, PermissionDenied
 from engage.extensions import db
-from engage.submissions import queries
+from engage.submissions import duplicates
 from engage.submissions.models import Kind, Status, Submission
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
@@ -112,11 +112,11 @@ def test_only_the_ideas_handlers_may_search_for_a_merge(
     colleague = make_user(unit=duplicate.unit)
     other_leader = make_user(Role.LEADER, leads_units=(make_unit(),))
     with pytest.raises(PermissionDenied):
-        queries.merge_candidates(colleague, duplicate.id, "gel")
+        duplicates.merge_candidates(colleague, duplicate.id, "gel")
     with pytest.raises(PermissionDenied):
-        queries.merge_candidates(other_leader, duplicate.id, "gel")
+        duplicates.merge_candidates(other_leader, duplicate.id, "gel")
     with pytest.raises(NotFound):
-        queries.merge_candidates(colleague, 987654321, "gel")
+        duplicates.merge_candidates(colleague, 987654321, "gel")
     sign_in(client, colleague)
     page = client.get(f"/submissions/{duplicate.id}?find=gel")
     assert page.status_code == 200
