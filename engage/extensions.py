@@ -34,7 +34,12 @@ def include_in_migrations(
     the models cannot declare on both databases alike)."""
     if kind == "table" and name is not None and name.startswith("submission_search"):
         return False
-    return name not in {"search_vector", "ix_submissions_search_vector", *LIST_INDEXES}
+    return name not in {
+        "search_vector",
+        "ix_submissions_search_vector",
+        "ix_submissions_title_trigram",
+        *LIST_INDEXES,
+    }
 
 
 # Made by migrations a7c15e2f9d40 and 4dfb514c6007 (issue 15); each serves one list

@@ -169,7 +169,26 @@ class MergeForm(FlaskForm):
     original = StringField(
         "Reference of the idea to merge this into",
         description="For example ID-7KQ4-M2XD",
-        validators=[NotBlank("Enter the reference of the original idea"), Length(max=20)],
+        validators=[
+            NotBlank("Choose the original idea, or enter its reference"),
+            Length(max=20),
+        ],
+        filters=[clean_text],
+    )
+    # The words of the search that listed the ideas to choose from, to list them again.
+    find = HiddenField(validators=[Length(max=200)], filters=[clean_text])
+
+
+class MergeSearchForm(FlaskForm):
+    """The no-JavaScript search step of merging: a GET form on the idea's own page."""
+
+    class Meta:
+        csrf = False
+
+    find = StringField(
+        "Find the idea to merge this into",
+        description="Part of its title, or its reference",
+        validators=[Length(max=200, message="Enter at most 200 characters")],
         filters=[clean_text],
     )
 

@@ -17,6 +17,7 @@ from engage.extensions import db
 from engage.pagination import COUNT_CAP, Page, PageRequest, paginate
 from engage.submissions import access, attention, search
 from engage.submissions.models import Status, Submission, Support
+from engage.submissions.references import references_in
 from engage.timeutil import utcnow
 
 WAITING = (Status.SUBMITTED.value,)
@@ -211,7 +212,11 @@ class IdeaFilter:
 
 
 def ideas_board(actor: User, filters: IdeaFilter, page: PageRequest | int = 1) -> Page[Submission]:
-    conditions = [access.shared_ideas_for(actor), search.matching(filters.words)]
+    # A reference typed in the search box finds that idea and only it (references are unique,
+    # and no idea's words look like one), as long as the viewer may see it.
+    references = references_in(filters.words)
+    found = Submission.reference.in_(references) if references else search.matching(filters.words)
+    conditions = [access.shared_ideas_for(actor), found]
     if filters.theme_id:
         conditions.append(Submission.theme_id == filters.theme_id)
     order: list[Any] = [Submission.submitted_on.desc(), Submission.reference]

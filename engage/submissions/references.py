@@ -8,6 +8,7 @@ passphrase opens the item at /check; only its digest is kept.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 from sqlalchemy import select
@@ -56,3 +57,24 @@ def normalise_reference(text: str) -> str:
         return cleaned
     prefix = cleaned[:2].replace("0", "O").replace("1", "I")
     return f"{prefix}-{cleaned[2:6]}-{cleaned[6:]}"
+
+
+_BODY = f"[{_ALPHABET}]{{4}}-[{_ALPHABET}]{{4}}"
+_REFERENCE = re.compile(f"(?:ID|CN)-{_BODY}")
+_BARE = re.compile(r"\s*\w{4}\s*-\s*\w{4}\s*")
+
+
+def references_in(text: str) -> tuple[str, ...]:
+    """The references a search for `text` means, if it is one: a whole reference, typed any
+    way normalise_reference reads, or its last eight characters with their dash and a digit
+    (an idea's or a concern's). Text without a digit or a dash ("identifies") is words."""
+    if not any(ch.isdigit() or ch == "-" for ch in text):
+        return ()
+    cleaned = _cleaned(text)
+    if len(cleaned) == 8 and _BARE.fullmatch(text) and any(ch.isdigit() for ch in text):
+        body = f"{cleaned[:4]}-{cleaned[4:]}"
+        if re.fullmatch(_BODY, body):
+            return tuple(f"{prefix}-{body}" for prefix in _PREFIX.values())
+        return ()
+    reference = normalise_reference(text)
+    return (reference,) if len(cleaned) == 10 and _REFERENCE.fullmatch(reference) else ()

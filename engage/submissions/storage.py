@@ -96,6 +96,9 @@ def _rebuild_sqlite() -> None:
         # instead of one segment per write, in the order of writing.
         cursor.execute("BEGIN")
         cursor.execute("INSERT INTO submission_search(submission_search) VALUES ('rebuild')")
+        cursor.execute(
+            "INSERT INTO submission_search_trigram(submission_search_trigram) VALUES ('rebuild')"
+        )
         cursor.execute("COMMIT")
         # Every page written afresh, each table in rowid order: where a row's bytes sit in
         # the file no longer says when it was written.

@@ -22,12 +22,13 @@ from engage import throttle
 from engage.errors import ValidationFailed
 from engage.forms import options, show_service_error
 from engage.reliability import once
-from engage.submissions import pages, queries, services, social, workflow
+from engage.submissions import duplicates, pages, queries, services, social, workflow
 from engage.submissions.blueprint import bp
 from engage.submissions.forms import (
     MODE_HINTS,
     CommentForm,
     MergeForm,
+    MergeSearchForm,
     MessageForm,
     ReasonForm,
     SimilarIdeasForm,
@@ -173,23 +174,44 @@ def similar_ideas() -> ResponseReturnValue:
 @bp.route("/submissions/<id:submission_id>")
 def detail(submission_id: int) -> ResponseReturnValue:
     page = pages.submission_page(current_user, submission_id)
-    return _render_detail(page)
+    return _render_detail(page, merge_search=MergeSearchForm(request.args))
 
 
 def _render_detail(page: pages.SubmissionPage, **forms: object) -> ResponseReturnValue:
     status_form = forms.get("status_form") or StatusForm(formdata=None)
     status_form.set_choices(page.next_statuses)  # type: ignore[attr-defined]
+    merge_form = forms.get("merge_form") or MergeForm(formdata=None)
+    # A merge sent from a list of matches that failed lists the same matches again.
+    merge_search = forms.get("merge_search") or MergeSearchForm(
+        formdata=None,
+        find=merge_form.find.data,  # type: ignore[attr-defined]
+    )
     return render_template(
         "submissions/detail.html",
         page=page,
         s=page.submission,
         message_form=forms.get("message_form") or MessageForm(formdata=None),
         status_form=status_form,
-        merge_form=forms.get("merge_form") or MergeForm(formdata=None),
+        merge_form=merge_form,
+        merge_search=merge_search,
+        merge_candidates=_merge_candidates(page, merge_search),  # type: ignore[arg-type]
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         title=page.submission.title,
     )
+
+
+def _merge_candidates(
+    page: pages.SubmissionPage, search: MergeSearchForm
+) -> list[Submission] | None:
+    """The ideas matching the merge search, or None when no search was made (or the page
+    offers no merging, so the words are ignored rather than refused)."""
+    s = page.submission
+    if not (search.find.data and page.is_handler and s.kind_enum is Kind.IDEA):
+        return None
+    if s.status_enum.is_ending or not search.validate():
+        return None
+    return duplicates.merge_candidates(current_user, s.id, search.find.data)
 
 
 def _redisplay(submission_id: int, **forms: object) -> ResponseReturnValue:

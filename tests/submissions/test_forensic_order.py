@@ -70,10 +70,14 @@ def _file_positions(database: Path, written: list[tuple[int, str, bool]]) -> dic
     return positions
 
 
-def _segments() -> int:
-    return int(
-        db.session.scalar(text("SELECT count(DISTINCT segid) FROM submission_search_idx")) or 0
-    )
+_SEGMENTS = {
+    table: text(f"SELECT count(DISTINCT segid) FROM {table}_idx")  # noqa: S608 - names above
+    for table in ("submission_search", "submission_search_trigram")
+}
+
+
+def _segments(table: str = "submission_search") -> int:
+    return int(db.session.scalar(_SEGMENTS[table]) or 0)
 
 
 def test_the_files_no_longer_order_anonymous_rows(empty_app: Flask, database_url: str) -> None:
@@ -101,6 +105,7 @@ def _sqlite_traces(empty_app: Flask) -> None:
         raw.close()
         assert _order_by(_file_positions(database, written), written) == write_order
         assert _segments() > 1, "one FTS5 segment per write, in the order of writing"
+        assert _segments("submission_search_trigram") > 1
         _reply_anonymously(written)
 
         _run_job()
@@ -108,6 +113,7 @@ def _sqlite_traces(empty_app: Flask) -> None:
         assert wal.stat().st_size == 0
         assert _order_by(_file_positions(database, written), written) == by_id
         assert _segments() == 1
+        assert _segments("submission_search_trigram") == 1
         found = db.session.scalars(
             text("SELECT rowid FROM submission_search WHERE submission_search MATCH 'forensic'")
         ).all()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from engage.extensions import db
 from engage.submissions import queries, search
 from engage.submissions.models import Kind, Status
-from tests.factories.accounts import make_user
+from engage.submissions.references import references_in
+from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import make_submission
 
@@ -93,3 +96,72 @@ def test_both_databases_ignore_the_same_stop_words() -> None:
     make_submission(raiser, title="About the rota")
     assert [s.title for s in queries.similar_ideas(raiser, "about")] == []
     assert [s.title for s in queries.similar_ideas(raiser, "about rota")] == ["About the rota"]
+
+
+@pytest.mark.usefixtures("db_session")
+def test_near_spellings_are_found_but_a_words_beginning_is_not_enough() -> None:
+    raiser = make_user()
+    gel = make_submission(raiser, title="Hand gel dispensers", description="By every bed")
+    make_submission(raiser, title="Handover template", description="For the night shift")
+    assert [s.id for s in queries.similar_ideas(raiser, "Hand gel dispensers")] == [gel.id]
+    assert [s.id for s in queries.similar_ideas(raiser, "hand washing")] == [gel.id]
+    # No word in common, stemmed or not: only the title's trigrams find it.
+    assert [s.id for s in queries.similar_ideas(raiser, "dispensors")] == [gel.id]
+    gel.title = "Sanitiser stations"
+    db.session.commit()
+    assert queries.similar_ideas(raiser, "dispensors") == []
+    assert [s.id for s in queries.similar_ideas(raiser, "sanitizer")] == [gel.id]
+
+
+@pytest.mark.postgres_only(reason="compares the SQLite path's measure with pg_trgm's own")
+@pytest.mark.usefixtures("db_session")
+@pytest.mark.parametrize(
+    ("word", "title"),
+    [
+        ("dispensors", "Hand gel dispensers"),
+        ("hand", "Handover template"),
+        ("sanitizer", "Sanitiser stations"),
+        ("rota", "Rotas published late"),
+        ("parking", "Car park permits"),
+    ],
+)
+def test_near_spelling_measure_is_pg_trgms(word: str, title: str) -> None:
+    theirs = db.session.scalar(select(func.strict_word_similarity(word, title)))
+    assert search.spelling_likeness(word, title) == pytest.approx(theirs, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("typed", "means"),
+    [
+        ("ID-7KQ4-M2XD", ("ID-7KQ4-M2XD",)),
+        (" id 7kq4 m2xd ", ("ID-7KQ4-M2XD",)),
+        ("cn7kq4m2xo", ("CN-7KQ4-M2X0",)),
+        ("7KQ4-M2XD", ("ID-7KQ4-M2XD", "CN-7KQ4-M2XD")),
+        ("identifies", ()),
+        ("hand-over", ()),
+        ("handover 2024", ()),
+        ("ID-7KQ4-M2XD-9", ()),
+    ],
+)
+def test_what_counts_as_a_reference(typed: str, means: tuple[str, ...]) -> None:
+    assert references_in(typed) == means
+
+
+def test_a_reference_typed_in_the_ideas_search_finds_that_idea(client: FlaskClient) -> None:
+    ward = make_unit()
+    raiser = make_user(unit=ward)
+    idea = make_submission(raiser, title="Quiet room for breaks")
+    make_submission(raiser, title="Quiet corridor at night")
+    concern = make_submission(raiser, kind=Kind.CONCERN, title="Quiet concern")
+    idea.reference = "ID-7KQ4-M2XD"  # its last eight alone count only with a digit in them
+    db.session.commit()
+    sign_in(client, make_user(unit=ward))
+    for typed in ("ID-7KQ4-M2XD", "id 7kq4 m2xd", "7KQ4-M2XD"):
+        page = client.get("/ideas", query_string={"q": typed}).get_data(as_text=True)
+        assert "1 idea found" in page and "Quiet room for breaks" in page, typed
+    page = client.get("/ideas", query_string={"q": concern.reference}).get_data(as_text=True)
+    assert "0 ideas found" in page, "a concern is never on the ideas board"
+    outsider = client.application.test_client()
+    sign_in(outsider, make_user(unit=make_unit()))
+    page = outsider.get("/ideas", query_string={"q": idea.reference}).get_data(as_text=True)
+    assert "0 ideas found" in page, "nor an idea from another directorate"
