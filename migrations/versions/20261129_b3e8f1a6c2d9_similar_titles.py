@@ -1,7 +1,7 @@
 """similar titles: trigram indexes over submission titles
 
 Revision ID: b3e8f1a6c2d9
-Revises: a7d3c5e9b2f1
+Revises: 4dfb514c6007
 Create Date: 2026-11-29 03:10:00.000000
 
 Issue 14 (finding duplicates). Similar ideas are matched on stemmed words first (the
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b3e8f1a6c2d9"
-down_revision = "a7d3c5e9b2f1"
+down_revision = "4dfb514c6007"
 branch_labels = None
 depends_on = None
 
