@@ -1,0 +1,113 @@
+"""What administrators see of escalations that reached no one: one mail per active
+administrator per run, listing each item as its kind and clock without naming hidden ones, the
+page that keeps the list (oldest first, with what is missing), and the escalations an item's
+page shows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from engage.accounts.models import Role
+from engage.errors import PermissionDenied
+from engage.extensions import db
+from engage.responses.escalation import escalate_overdue, escalations_for, unrouted_escalations
+from engage.responses.models import Escalation
+from engage.submissions.models import Kind, Submission
+from tests.factories.accounts import make_user
+from tests.factories.organisation import make_unit
+from tests.factories.smtp import Inbox
+from tests.factories.submissions import make_submission
+
+SUBMITTED = date(2026, 12, 16)  # directorate level on 30 December, guardian on 8 January
+ESCALATION_DAY = date(2026, 12, 30)
+
+
+def _overdue(submission: Submission, submitted_on: date = SUBMITTED) -> Submission:
+    submission.submitted_on = submitted_on
+    db.session.commit()
+    return submission
+
+
+def test_one_mail_per_active_administrator_lists_every_item_no_one_could_be_told(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    ward = make_unit()
+    admins = [make_user(Role.ADMIN, email=f"admin{n}@test.nhs.uk") for n in (1, 2)]
+    retired = make_user(Role.ADMIN, email="retired.admin@test.nhs.uk", active=False)
+    bystander = make_user(Role.LEADER, email="other.lead@test.nhs.uk", leads_units=(ward,))
+    raiser = make_user(unit=ward)
+    idea = _overdue(make_submission(raiser, title="Idea nobody hears"))
+    concern = _overdue(make_submission(raiser, kind=Kind.CONCERN, title="Concern nobody hears"))
+    with app.test_request_context():
+        counts = escalate_overdue(ESCALATION_DAY)
+    assert counts["unrouted"] == 2 and counts["escalated"] == 0
+    smtp_inbox.deliver()
+    for admin in admins:
+        [mail] = smtp_inbox.to(admin.email)
+        assert mail["Subject"] == "2 overdue items could not be escalated"
+        body = mail.get_content().replace("\r\n", "\n")
+        leads = "for the directorate's leads, acknowledge overdue since 2026-12-23"
+        assert f"- An idea ({idea.reference}): {leads}\n" in body
+        assert f"- A concern ({concern.reference}): {leads}\n" in body
+        assert f"{app.config['BASE_URL']}/admin/escalations" in body
+        assert "Idea nobody hears" not in body and "Concern nobody hears" not in body
+    assert smtp_inbox.to(retired.email) == []
+    assert smtp_inbox.to(bystander.email) == []
+
+
+def test_the_list_of_escalations_to_no_one_is_for_administrators_oldest_first(
+    app: Flask, db_session: object
+) -> None:
+    first_ward, second_ward = make_unit(), make_unit()
+    older = _overdue(make_submission(make_user(unit=second_ward), kind=Kind.CONCERN))
+    with app.test_request_context():
+        escalate_overdue(ESCALATION_DAY)
+    newer = _overdue(make_submission(make_user(unit=first_ward)))
+    with app.test_request_context():
+        escalate_overdue(ESCALATION_DAY + timedelta(days=1))
+        escalate_overdue(date(2027, 1, 8))  # the concern reaches the guardian level: no one
+    admin = make_user(Role.ADMIN)
+    with app.test_request_context():
+        listed = unrouted_escalations(admin)
+        for role in (Role.STAFF, Role.LEADER, Role.GUARDIAN, Role.BOARD):
+            with pytest.raises(PermissionDenied):
+                unrouted_escalations(make_user(role))
+    assert [(e.submission_id, e.level, e.unrouted_since) for e, _ in listed] == [
+        (older.id, "directorate", ESCALATION_DAY),
+        (newer.id, "directorate", ESCALATION_DAY + timedelta(days=1)),
+        (older.id, "guardian", date(2027, 1, 8)),
+    ]
+    reasons = [reason for _, reason in listed]
+    assert reasons == [
+        f"{second_ward.directorate.name} has no active directorate lead.",
+        f"{first_ward.directorate.name} has no active directorate lead.",
+        "There is no active Freedom to Speak Up guardian.",
+    ]
+
+
+def test_an_items_escalations_come_in_the_order_they_happened(
+    app: Flask, db_session: object
+) -> None:
+    ward = make_unit()
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    guardian = make_user(Role.GUARDIAN)
+    concern = _overdue(make_submission(make_user(unit=ward), kind=Kind.CONCERN))
+    quiet = _overdue(make_submission(make_user(unit=ward)), submitted_on=date(2027, 1, 8))
+    with app.test_request_context():
+        escalate_overdue(ESCALATION_DAY)
+        escalate_overdue(date(2027, 1, 8))
+        found = escalations_for([concern.id, quiet.id])
+        assert escalations_for([]) == {}
+    assert quiet.id not in found
+    rows = found[concern.id]
+    assert [(row.level, row.escalated_on) for row in rows] == [
+        ("directorate", ESCALATION_DAY),
+        ("guardian", date(2027, 1, 8)),
+    ]
+    assert [[p.id for p in row.recipients] for row in rows] == [[lead.id], [guardian.id]]
+    stored = db.session.scalars(select(Escalation).where(Escalation.submission_id == concern.id))
+    assert len(list(stored)) == 2
