@@ -17,7 +17,7 @@ from engage.extensions import db
 from engage.responses.escalation import escalate_overdue, escalations_for, unrouted_escalations
 from engage.responses.models import Escalation
 from engage.submissions.models import Kind, Submission
-from tests.factories.accounts import make_user
+from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
 from tests.factories.submissions import make_submission
@@ -87,6 +87,18 @@ def test_the_list_of_escalations_to_no_one_is_for_administrators_oldest_first(
         f"{first_ward.directorate.name} has no active directorate lead.",
         "There is no active Freedom to Speak Up guardian.",
     ]
+
+
+def test_others_are_told_plainly_that_the_list_is_for_administrators(
+    app: Flask, db_session: object
+) -> None:
+    for role in (Role.STAFF, Role.LEADER, Role.GUARDIAN, Role.BOARD):
+        client = app.test_client()
+        sign_in(client, make_user(role))
+        refused = client.get("/admin/escalations")
+        assert refused.status_code == 403
+        page = refused.get_data(as_text=True)
+        assert "Only administrators can see escalations that reached no one." in page
 
 
 def test_an_items_escalations_come_in_the_order_they_happened(
