@@ -123,3 +123,30 @@ def test_an_items_escalations_come_in_the_order_they_happened(
     assert [[p.id for p in row.recipients] for row in rows] == [[lead.id], [guardian.id]]
     stored = db.session.scalars(select(Escalation).where(Escalation.submission_id == concern.id))
     assert len(list(stored)) == 2
+
+
+def test_the_inbox_shows_the_clock_running_now(app: Flask, db_session: object) -> None:
+    """Acknowledging stops the first clock: the inbox then shows the decision's."""
+    from engage.submissions.models import Status
+    from engage.submissions.services import set_status
+
+    ward = make_unit()
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    raiser = make_user(unit=ward)
+    make_submission(raiser, title="Brand new idea")
+    seen = make_submission(raiser, title="Acknowledged idea")
+    with app.test_request_context():
+        set_status(leader, seen, Status.ACKNOWLEDGED)
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, leader)
+    page = client.get("/inbox").get_data(as_text=True)
+
+    def row(title: str) -> str:
+        start = page[page.index(title) :]
+        return start[: start.index("</tr>")]
+
+    assert "Acknowledge due by" in row("Brand new idea")
+    assert "Decide due by" not in row("Brand new idea")
+    assert "Decide due by" in row("Acknowledged idea")
+    assert "Acknowledge due by" not in row("Acknowledged idea")
