@@ -50,6 +50,7 @@ def test_one_mail_per_active_administrator_lists_every_item_no_one_could_be_told
         [mail] = smtp_inbox.to(admin.email)
         assert mail["Subject"] == "2 overdue items could not be escalated"
         body = mail.get_content().replace("\r\n", "\n")
+        assert body.startswith("These overdue items have no one to be escalated to, so no one")
         leads = "for the directorate's leads, acknowledge overdue since 2026-12-23"
         assert f"- An idea ({idea.reference}): {leads}\n" in body
         assert f"- A concern ({concern.reference}): {leads}\n" in body
