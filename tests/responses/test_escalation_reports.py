@@ -5,6 +5,7 @@ page shows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -99,7 +100,9 @@ def test_others_are_told_plainly_that_the_list_is_for_administrators(
         refused = client.get("/admin/escalations")
         assert refused.status_code == 403
         page = refused.get_data(as_text=True)
-        assert "Only administrators can see escalations that reached no one." in page
+        assert re.search(
+            r">\s*Only administrators can see escalations that reached no one\.\s*<", page
+        )
 
 
 def test_an_items_escalations_come_in_the_order_they_happened(
@@ -151,3 +154,26 @@ def test_the_inbox_shows_the_clock_running_now(app: Flask, db_session: object) -
     assert "Decide due by" not in row("Brand new idea")
     assert "Decide due by" in row("Acknowledged idea")
     assert "Acknowledge due by" not in row("Acknowledged idea")
+
+
+def test_an_escalation_sent_late_is_listed_by_the_day_it_was_sent(
+    app: Flask, db_session: object
+) -> None:
+    """The directorate level found no one on 30 December and reached a new lead only on 11
+    January, after the guardian had been told on 8 January: the item's page lists the guardian
+    first."""
+    ward = make_unit()
+    guardian = make_user(Role.GUARDIAN)
+    concern = _overdue(make_submission(make_user(unit=ward), kind=Kind.CONCERN))
+    with app.test_request_context():
+        escalate_overdue(ESCALATION_DAY)
+        escalate_overdue(date(2027, 1, 8))
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    with app.test_request_context():
+        escalate_overdue(date(2027, 1, 11))
+        rows = escalations_for([concern.id])[concern.id]
+    assert [(row.level, row.escalated_on) for row in rows] == [
+        ("guardian", date(2027, 1, 8)),
+        ("directorate", date(2027, 1, 11)),
+    ]
+    assert [[p.id for p in row.recipients] for row in rows] == [[guardian.id], [lead.id]]
