@@ -177,3 +177,47 @@ def test_an_escalation_sent_late_is_listed_by_the_day_it_was_sent(
         ("directorate", date(2027, 1, 11)),
     ]
     assert [[p.id for p in row.recipients] for row in rows] == [[guardian.id], [lead.id]]
+
+
+def test_items_waiting_for_someone_to_tell_all_go_to_the_new_lead(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    ward = make_unit()
+    raiser = make_user(unit=ward)
+    ideas = [_overdue(make_submission(raiser)) for _ in range(2)]
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 2
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    with app.test_request_context():
+        assert escalate_overdue(date(2027, 1, 4))["escalated"] == 2
+        found = escalations_for([idea.id for idea in ideas])
+    for idea in ideas:
+        [row] = found[idea.id]
+        assert row.status == "sent" and row.escalated_on == date(2027, 1, 4)
+        assert [p.id for p in row.recipients] == [lead.id]
+
+
+def test_a_decision_overdue_with_no_one_to_tell_is_reported_after_the_acknowledgement_was(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    """The acknowledgement's escalation found no one; once acknowledged, the decision's clock
+    runs out too, and that is a second escalation to no one, reported again."""
+    from engage.submissions.models import Status
+    from engage.submissions.services import set_status
+
+    ward = make_unit()
+    admin = make_user(Role.ADMIN, email="admin.twice@test.nhs.uk")
+    idea = _overdue(make_submission(make_user(unit=ward)))
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 1
+        set_status(make_user(Role.LEADER, leads_units=(ward,)), idea, Status.ACKNOWLEDGED)
+        db.session.commit()
+        assert escalate_overdue(date(2027, 1, 25))["unrouted"] == 1
+        found = escalations_for([idea.id])[idea.id]
+    assert sorted((row.clock, row.status) for row in found) == [
+        ("acknowledge", "unrouted"),
+        ("decide", "unrouted"),
+    ]
+    smtp_inbox.deliver()
+    second = smtp_inbox.to(admin.email)[-1].get_content()
+    assert "decide overdue since 2027-01-15" in second
