@@ -14,14 +14,17 @@ from engage.digests.sending import run_digests
 from engage.extensions import db
 
 
-def test_the_demo_leaders_and_guardian_get_their_digests(app: Flask, db_session: object) -> None:
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+def test_the_demo_leaders_and_guardian_get_their_digests(
+    demo_app: Flask, demo_session: object
+) -> None:
+    """On the session's demo trust (tests/factories/demo.py), seeded once for every test that
+    needs it; what the run writes is rolled back."""
     leader = db.session.scalar(select(User).where(User.email == "leader@demo.engage.nhs.uk"))
     guardian = db.session.scalar(select(User).where(User.email == "guardian@demo.engage.nhs.uk"))
     assert leader is not None and guardian is not None
     assert preferences.digest_choices(leader)[DigestKind.LEADER].enabled
     assert preferences.digest_choices(guardian)[DigestKind.GUARDIAN].enabled
-    with app.test_request_context():
+    with demo_app.test_request_context():
         run_digests(datetime.now(UTC))  # within the grace of the latest daily and weekly
     received = set(
         db.session.scalars(
