@@ -221,3 +221,59 @@ def test_a_decision_overdue_with_no_one_to_tell_is_reported_after_the_acknowledg
     smtp_inbox.deliver()
     second = smtp_inbox.to(admin.email)[-1].get_content()
     assert "decide overdue since 2027-01-15" in second
+
+
+def test_an_escalation_is_recorded_as_sent_to_active_people_only(
+    app: Flask, db_session: object
+) -> None:
+    """The inbox says who an escalation went to: never someone whose account is closed."""
+    ward = make_unit()
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,), active=False)
+    guardian = make_user(Role.GUARDIAN)
+    make_user(Role.GUARDIAN, active=False)
+    concern = _overdue(make_submission(make_user(unit=ward), kind=Kind.CONCERN))
+    with app.test_request_context():
+        assert escalate_overdue(date(2027, 1, 8))["escalated"] == 2
+        rows = escalations_for([concern.id])[concern.id]
+    assert {row.level: [p.id for p in row.recipients] for row in rows} == {
+        "directorate": [lead.id],
+        "guardian": [guardian.id],
+    }
+
+
+def test_an_escalation_to_no_one_is_in_the_audit_log_with_its_clock_and_level(
+    app: Flask, db_session: object
+) -> None:
+    from engage.audit.models import AuditEvent
+
+    idea = _overdue(make_submission(make_user()))
+    with app.test_request_context():
+        escalate_overdue(ESCALATION_DAY)
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "submission.escalation_unrouted")
+    ).all()
+    assert [(e.target_id, e.actor_id, e.detail) for e in events] == [
+        (str(idea.id), None, {"clock": "acknowledge", "level": "directorate"})
+    ]
+
+
+def test_the_decision_is_escalated_after_the_acknowledgement_was(
+    app: Flask, db_session: object
+) -> None:
+    from engage.submissions.models import Status
+    from engage.submissions.services import set_status
+
+    ward = make_unit()
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    idea = _overdue(make_submission(make_user(unit=ward)))
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY)["escalated"] == 1
+        set_status(lead, idea, Status.ACKNOWLEDGED)
+        db.session.commit()
+        assert escalate_overdue(date(2027, 1, 25))["escalated"] == 1
+        rows = escalations_for([idea.id])[idea.id]
+    assert [(row.clock, row.status) for row in rows] == [
+        ("acknowledge", "sent"),
+        ("decide", "sent"),
+    ]
