@@ -185,3 +185,16 @@ def test_reset_link_refusals_word_for_word(client: FlaskClient, smtp_inbox: Inbo
         with pytest.raises(ResetTokenError) as inactive:
             user_for_reset_token(token)
         assert str(inactive.value) == "This link is not valid. Ask for a new password reset link."
+
+
+def test_a_password_reset_is_recorded_as_done_by_the_person(app: Flask, db_session: object) -> None:
+    from engage.accounts.passwords import make_reset_token
+    from engage.accounts.services import reset_password
+
+    user = make_user()
+    token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    with app.test_request_context():
+        reset_password(token, NEW_PASSWORD)
+    assert _audited("account.password_reset", user) == [
+        f"{user.email} set a new password (by them)"
+    ]
