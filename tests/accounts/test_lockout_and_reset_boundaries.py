@@ -198,3 +198,27 @@ def test_a_password_reset_is_recorded_as_done_by_the_person(app: Flask, db_sessi
     assert _audited("account.password_reset", user) == [
         f"{user.email} set a new password (by them)"
     ]
+
+
+@pytest.mark.parametrize(("age", "works"), [(24 * 3600 - 60, True), (24 * 3600 + 5, False)])
+def test_a_reset_link_lasts_exactly_its_hours(
+    app: Flask, db_session: object, monkeypatch: pytest.MonkeyPatch, age: int, works: bool
+) -> None:
+    import time
+
+    from itsdangerous.timed import TimestampSigner
+
+    from engage.accounts.passwords import ResetTokenError, make_reset_token
+    from engage.accounts.services import user_for_reset_token
+
+    user = make_user()
+    with monkeypatch.context() as past:
+        past.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - age)
+        token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_HOURS", 24)
+    with app.test_request_context():
+        if works:
+            assert user_for_reset_token(token).id == user.id
+        else:
+            with pytest.raises(ResetTokenError, match="This link has expired"):
+                user_for_reset_token(token)
