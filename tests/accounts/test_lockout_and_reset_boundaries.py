@@ -222,3 +222,20 @@ def test_a_reset_link_lasts_exactly_its_hours(
         else:
             with pytest.raises(ResetTokenError, match="This link has expired"):
                 user_for_reset_token(token)
+
+
+def test_a_short_new_password_on_the_reset_page_is_refused_beside_its_field(
+    app: Flask, db_session: object
+) -> None:
+    from engage.accounts.passwords import make_reset_token
+    from engage.accounts.services import reset_password
+    from engage.errors import ValidationFailed
+
+    user = make_user()
+    token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    with app.test_request_context(), pytest.raises(ValidationFailed) as refused:
+        reset_password(token, "x" * 11)
+    assert (refused.value.field, refused.value.message) == (
+        "password",
+        "Password must be 12 characters or more",
+    )
