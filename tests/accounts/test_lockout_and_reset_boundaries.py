@@ -185,3 +185,57 @@ def test_reset_link_refusals_word_for_word(client: FlaskClient, smtp_inbox: Inbo
         with pytest.raises(ResetTokenError) as inactive:
             user_for_reset_token(token)
         assert str(inactive.value) == "This link is not valid. Ask for a new password reset link."
+
+
+def test_a_password_reset_is_recorded_as_done_by_the_person(app: Flask, db_session: object) -> None:
+    from engage.accounts.passwords import make_reset_token
+    from engage.accounts.services import reset_password
+
+    user = make_user()
+    token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    with app.test_request_context():
+        reset_password(token, NEW_PASSWORD)
+    assert _audited("account.password_reset", user) == [
+        f"{user.email} set a new password (by them)"
+    ]
+
+
+@pytest.mark.parametrize(("age", "works"), [(24 * 3600 - 60, True), (24 * 3600 + 5, False)])
+def test_a_reset_link_lasts_exactly_its_hours(
+    app: Flask, db_session: object, monkeypatch: pytest.MonkeyPatch, age: int, works: bool
+) -> None:
+    import time
+
+    from itsdangerous.timed import TimestampSigner
+
+    from engage.accounts.passwords import ResetTokenError, make_reset_token
+    from engage.accounts.services import user_for_reset_token
+
+    user = make_user()
+    with monkeypatch.context() as past:
+        past.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - age)
+        token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_HOURS", 24)
+    with app.test_request_context():
+        if works:
+            assert user_for_reset_token(token).id == user.id
+        else:
+            with pytest.raises(ResetTokenError, match="This link has expired"):
+                user_for_reset_token(token)
+
+
+def test_a_short_new_password_on_the_reset_page_is_refused_beside_its_field(
+    app: Flask, db_session: object
+) -> None:
+    from engage.accounts.passwords import make_reset_token
+    from engage.accounts.services import reset_password
+    from engage.errors import ValidationFailed
+
+    user = make_user()
+    token = make_reset_token(app.config["SECRET_KEY"], user.id, user.password_hash)
+    with app.test_request_context(), pytest.raises(ValidationFailed) as refused:
+        reset_password(token, "x" * 11)
+    assert (refused.value.field, refused.value.message) == (
+        "password",
+        "Password must be 12 characters or more",
+    )

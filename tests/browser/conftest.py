@@ -35,7 +35,7 @@ from tests.browser.support import (
     is_same_origin,
 )
 from tests.factories.databases import copy_sqlite
-from tests.factories.demo import DEMO_GROUP, DemoTrust, demo_file
+from tests.factories.demo import DemoTrust, demo_file, join_demo_group
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 
@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS_DIR):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+            join_demo_group(item)
 
 
 # -- the live server -----------------------------------------------------------------------

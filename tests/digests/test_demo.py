@@ -15,8 +15,11 @@ from engage.digests.sending import run_digests
 from engage.extensions import db
 
 
-def test_the_demo_leaders_and_guardian_get_their_digests(app: Flask, db_session: object) -> None:
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+def test_the_demo_leaders_and_guardian_get_their_digests(
+    demo_app: Flask, demo_session: object
+) -> None:
+    """On the session's demo trust (tests/factories/demo.py), seeded once for every test that
+    needs it; what the run writes is rolled back."""
     leader = db.session.scalar(select(User).where(User.email == "leader@demo.engage.nhs.uk"))
     guardian = db.session.scalar(select(User).where(User.email == "guardian@demo.engage.nhs.uk"))
     assert leader is not None and guardian is not None
@@ -26,7 +29,7 @@ def test_the_demo_leaders_and_guardian_get_their_digests(app: Flask, db_session:
     # grace of both whatever the hour the test runs (at 04:00 the last daily is 21 h old).
     when = send_time()
     weekly = latest_period(Frequency.WEEKLY, when, datetime.now(UTC))
-    with app.test_request_context():
+    with demo_app.test_request_context():
         run_digests(send_moment(weekly.send_day, when.hour) + timedelta(minutes=1))
     received = set(
         db.session.scalars(

@@ -25,11 +25,27 @@ from tests.factories.databases import new_database, rolled_back
 DEMO_GROUP = "demo-trust"
 
 
+def join_demo_group(item: pytest.Item) -> None:
+    """Put the test in the demo trust's xdist group.
+
+    pytest-xdist (3.8) groups a worker's tests by appending `@<group>` to each item's
+    `_nodeid`, which pytest 9 no longer reads (an item's nodeid comes from its `_id`), so
+    the groups were silently ignored and every worker seeded the demo trust and started a
+    browser. The suffix is added here the way pytest 9 reads it; the controller schedules by
+    what follows the `@`."""
+    item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+    if not getattr(item.config.option, "loadgroup", False) or "@" in item.nodeid:
+        return  # not an xdist worker with --dist loadgroup, or already grouped
+    node_id = getattr(item, "_id", None)
+    if node_id is not None and not isinstance(node_id, str):  # pytest 9's NodeId
+        item._id = type(node_id).parse(f"{item.nodeid}@{DEMO_GROUP}")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"demo_trust", "demo_sqlite"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+            join_demo_group(item)
 
 
 @dataclass(frozen=True)

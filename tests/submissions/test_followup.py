@@ -222,3 +222,18 @@ def test_an_anonymous_idea_is_made_with_a_code_and_no_account(app_context: None)
     )
     assert receipt.followup_code and FOLLOWUP_CODE.fullmatch(receipt.followup_code)
     assert receipt.followup_code != receipt.reference
+
+
+def test_after_finish_the_row_looks_as_if_no_one_had_followed_it_up(client: FlaskClient) -> None:
+    """A copy of the database must not show which anonymous items their submitter came back
+    to: once they finish, the session column is empty again, as it is on an item never
+    opened."""
+    from engage.extensions import db
+
+    code, row = _raise_idea(client)
+    _never_opened, untouched = _raise_idea(client.application.test_client())
+    assert _try(client, code, PASSPHRASE, "10.0.7.1").status_code == 302
+    client.post("/check/finish")
+    db.session.expire_all()
+    assert db.session.get(Submission, row.id).check_session_digest is None  # type: ignore[union-attr]
+    assert db.session.get(Submission, untouched.id).check_session_digest is None  # type: ignore[union-attr]
