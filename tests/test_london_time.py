@@ -4,7 +4,7 @@ both clock changes; anonymous items still show a day and never a time (issue 14)
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
@@ -18,6 +18,7 @@ from engage.submissions import services
 from engage.submissions.models import Kind, Message, SpeakUpMode
 from engage.timeutil import london_day, london_time
 from tests.factories.accounts import make_user, sign_in
+from tests.factories.forms import date_query
 from tests.factories.organisation import make_unit
 from tests.factories.submissions import PASSPHRASE, make_submission, theme
 
@@ -113,7 +114,8 @@ def test_the_audit_log_shows_london_time_and_no_time_for_day_only_events(
     timed.occurred_at = datetime(2026, 7, 1, 21, 52)
     day_only.occurred_at = datetime(2026, 7, 2)
     db.session.commit()
-    page = admin_client.get("/admin/audit?date_from=2026-07-01&date_to=2026-07-02")
+    query = date_query(date_from=date(2026, 7, 1), date_to=date(2026, 7, 2))
+    page = admin_client.get(f"/admin/audit?{query}")
     text = page.get_data(as_text=True)
     row = text[text.rindex("<tr", 0, text.index("Timed in summer")) : text.index("Timed in summer")]
     assert "2026-07-01 22:52" in row
@@ -127,8 +129,13 @@ def test_the_audit_logs_days_are_londons(admin_client: FlaskClient) -> None:
     event = record(None, "mail.retried", None, "Just after midnight in summer")
     event.occurred_at = datetime(2026, 6, 30, 23, 30)
     db.session.commit()
-    july = admin_client.get("/admin/audit?date_from=2026-07-01&date_to=2026-07-01")
+    first_of_july, last_of_june = date(2026, 7, 1), date(2026, 6, 30)
+    july = admin_client.get(
+        "/admin/audit?" + date_query(date_from=first_of_july, date_to=first_of_july)
+    )
     assert "Just after midnight in summer" in july.get_data(as_text=True)
     assert "2026-07-01 00:30" in july.get_data(as_text=True)
-    june = admin_client.get("/admin/audit?date_from=2026-06-30&date_to=2026-06-30")
+    june = admin_client.get(
+        "/admin/audit?" + date_query(date_from=last_of_june, date_to=last_of_june)
+    )
     assert "Just after midnight in summer" not in june.get_data(as_text=True)
