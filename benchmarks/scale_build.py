@@ -172,14 +172,25 @@ def _people(cursor: psycopg.ClientCursor) -> None:  # type: ignore[type-arg]
             )
 
 
+def upgrade(name: str) -> dict[str, str]:
+    """Bring a database to the code's head (a reused one may predate a migration that adds an
+    index a page now relies on); returns the environment that serves it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _sqlalchemy_url(database_url(name)),
+        "ENGAGE_ENV": "development",
+    }
+    flask = [str(ROOT / ".venv/bin/flask"), "--app", "engage"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    return env
+
+
 def build(name: str, submissions: int) -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     url = database_url(name)
-    env = {**os.environ, "DATABASE_URL": _sqlalchemy_url(url), "ENGAGE_ENV": "development"}
-    flask = [str(ROOT / ".venv/bin/flask"), "--app", "engage"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    env = upgrade(name)
     script = (
         "from engage import create_app\n"
         "from engage.extensions import db\n"

@@ -32,7 +32,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scale_build import PASSWORD, build, database_url  # noqa: E402
+from benchmarks.scale_build import PASSWORD, build, database_url, upgrade  # noqa: E402
 from engage.pagination import _encode  # noqa: E402
 
 SIZES = {"10k": ("engage_bench_10k", 10_000), "1M": ("engage_bench_1m", 1_000_000)}
@@ -204,6 +204,8 @@ def run(
             name, submissions = SIZES[label]
             if not reuse:
                 build(name, submissions)
+            else:
+                upgrade(name)
             url = database_url(name)
             listed = [page for page in pages(url) if not only or page[1] in only]
             base = f"http://127.0.0.1:{port + offset}"
@@ -259,7 +261,7 @@ def table(results: dict[str, dict[tuple[str, str], dict[str, float]]]) -> str:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reuse", action="store_true", help="use the databases already built")
+    parser.add_argument("--reuse", action="store_true", help="use the databases already built (migrated to the head first)")
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--pages", nargs="+", help="only these pages (their labels)")
