@@ -113,15 +113,12 @@ def _candidates(
     # The step's partial index holds only the undecided items whose escalation at this step
     # has not been sent (status, queue or kind, and the step's bit unset), so the items
     # escalated on earlier days are never read; the anti-join stays the authority.
-    conditions = [
-        text(escalation_step_waiting(clock_name, level)),
-        Submission.submitted_on <= cutoff,
-        ~already,
-    ]
+    conditions = [Submission.submitted_on <= cutoff, ~already]
     if after_id is not None:
         conditions.append(Submission.id > after_id)
     query = (
         select(Submission)
+        .where(text(escalation_step_waiting(clock_name, level)))
         .where(and_(*conditions))
         .order_by(Submission.id)
         .limit(BATCH_SIZE)

@@ -42,12 +42,13 @@ def upgrade():
         "submissions",
         sa.Column("escalated_steps", sa.Integer(), server_default="0", nullable=False),
     )
+    fill = sa.text(
+        "UPDATE submissions SET escalated_steps = escalated_steps | :bit "
+        "WHERE id IN (SELECT submission_id FROM escalations "
+        "WHERE clock = :clock AND level = :level AND status = 'sent')"
+    )
     for (clock, level), bit in STEPS.items():
-        op.execute(
-            f"UPDATE submissions SET escalated_steps = escalated_steps | {bit} "
-            "WHERE id IN (SELECT submission_id FROM escalations "
-            f"WHERE clock = '{clock}' AND level = '{level}' AND status = 'sent')"
-        )
+        op.execute(fill.bindparams(bit=bit, clock=clock, level=level))
     for (clock, level), bit in STEPS.items():
         predicate = sa.text(_waiting(clock, level, bit))
         op.create_index(
@@ -62,5 +63,5 @@ def upgrade():
 def downgrade():
     for clock, level in STEPS:
         op.drop_index(f"ix_submissions_escalation_{clock}_{level}", table_name="submissions")
-    with op.batch_alter_table("submissions") as batch_op:
-        batch_op.drop_column("escalated_steps")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild would break the triggers on the table.
+    op.drop_column("submissions", "escalated_steps")

@@ -135,9 +135,7 @@ def test_an_item_whose_status_changed_after_the_last_run_starts_its_next_clock(
     assert _steps(concern) == 15
 
 
-def test_a_sent_row_without_its_bit_is_not_escalated_again(
-    app: Flask, db_session: object
-) -> None:
+def test_a_sent_row_without_its_bit_is_not_escalated_again(app: Flask, db_session: object) -> None:
     """The escalations table stays the authority: a row written without the bit (by hand,
     or by a run before the bits existed) still counts as escalated."""
     ward = make_unit()
