@@ -7,6 +7,11 @@ before it that have not been escalated there yet, in batches. Each (submission, 
 is escalated once, enforced by a unique constraint, so running it twice a day, or from two
 processes, does no harm. A level with no one to tell is recorded as `unrouted` and reported
 to administrators, never as sent; each run tries it again until someone can be told.
+
+A sent escalation also sets its step's bit in `submissions.escalated_steps` (same
+transaction), which takes the item out of that step's partial index: a run with nothing new
+to do reads only the few undecided items not yet escalated, not every item escalated before.
+Nothing depends on when the last run was, so a missed day is caught up by the next run.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -36,7 +41,13 @@ from engage.responses.clocks import (
 from engage.responses.models import Escalation, EscalationStatus
 from engage.responses.services import clock_rules
 from engage.submissions import events
-from engage.submissions.models import Kind, Queue, Status, Submission
+from engage.submissions.models import (
+    ESCALATION_STEP_BITS,
+    Kind,
+    Status,
+    Submission,
+    escalation_step_waiting,
+)
 from engage.submissions.services import mail_reference
 
 log = logging.getLogger(__name__)
@@ -99,20 +110,15 @@ def _candidates(
         Escalation.level == level,
         Escalation.status == EscalationStatus.SENT.value,
     )
-    if clock_name == "acknowledge":
-        status = Submission.status == Status.SUBMITTED.value
-    else:
-        status = Submission.status.in_((Status.ACKNOWLEDGED.value, Status.UNDER_REVIEW.value))
-    conditions = [status, Submission.submitted_on <= cutoff, ~already]
-    if level == "guardian":
-        conditions.append(Submission.kind == Kind.CONCERN.value)
-    else:
-        # Confidential and anonymous concerns never leave the guardians' hands.
-        conditions.append(Submission.queue != Queue.GUARDIAN.value)
+    # The step's partial index holds only the undecided items whose escalation at this step
+    # has not been sent (status, queue or kind, and the step's bit unset), so the items
+    # escalated on earlier days are never read; the anti-join stays the authority.
+    conditions = [Submission.submitted_on <= cutoff, ~already]
     if after_id is not None:
         conditions.append(Submission.id > after_id)
     query = (
         select(Submission)
+        .where(text(escalation_step_waiting(clock_name, level)))
         .where(and_(*conditions))
         .order_by(Submission.id)
         .limit(BATCH_SIZE)
@@ -248,6 +254,15 @@ def _escalate(
 
 def _sent(escalation: Escalation, submission: Submission, people: list[User]) -> None:
     escalation.recipients = list(people)
+    # Sent: leave this step's partial index, in the transaction that writes the row. One
+    # statement, so two runs setting different steps' bits do not overwrite each other.
+    bit = ESCALATION_STEP_BITS[(escalation.clock, escalation.level)]
+    db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id)
+        .values(escalated_steps=Submission.escalated_steps.op("|")(bit))
+        .execution_options(synchronize_session=False)
+    )
     if escalation.level == "guardian":
         submission.guardian_escalated_on = escalation.escalated_on
     record(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -99,6 +100,44 @@ class Theme(db.Model):  # type: ignore[name-defined,misc]
         return self.name
 
 
+# One bit per escalation step (clock, level), set on the submission in the same transaction
+# as that step's `sent` escalation row. Each step has a partial index holding only the
+# undecided items it may still escalate, so items escalated long ago cost the daily job
+# nothing; the escalations table's unique row stays the authority (a missing bit only makes
+# the job look at an item again).
+ESCALATION_STEP_BITS = {
+    ("acknowledge", "directorate"): 1,
+    ("acknowledge", "guardian"): 2,
+    ("decide", "directorate"): 4,
+    ("decide", "guardian"): 8,
+}
+
+
+def escalation_step_waiting(clock: str, level: str) -> str:
+    """The SQL condition of the items step (clock, level) may still escalate: the partial
+    index's predicate, and the job's query repeats it word for word so the planner uses it."""
+    if clock == "acknowledge":
+        status = "status = 'submitted'"
+    else:
+        status = "status IN ('acknowledged', 'under_review')"
+    # Confidential and anonymous concerns never leave the guardians' hands.
+    who = "kind = 'concern'" if level == "guardian" else "queue <> 'guardian'"
+    bit = ESCALATION_STEP_BITS[(clock, level)]
+    return f"{status} AND {who} AND (escalated_steps & {bit}) = 0"
+
+
+def _escalation_step_indexes() -> list[Index]:
+    return [
+        Index(
+            f"ix_submissions_escalation_{clock}_{level}",
+            "id",
+            postgresql_where=text(escalation_step_waiting(clock, level)),
+            sqlite_where=text(escalation_step_waiting(clock, level)),
+        )
+        for clock, level in ESCALATION_STEP_BITS
+    ]
+
+
 class Submission(db.Model):  # type: ignore[name-defined,misc]
     """An idea or a concern.
 
@@ -118,6 +157,7 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(
             "mode = 'anonymous' OR submitter_id IS NOT NULL", name="others_have_a_submitter"
         ),
+        *_escalation_step_indexes(),
     )
 
     id: Mapped[int] = mapped_column(
@@ -141,6 +181,8 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     # Set when an overdue concern is escalated to the guardian, who may then handle it too.
     guardian_escalated_on: Mapped[date | None] = mapped_column(Date)
+    # ESCALATION_STEP_BITS of the steps whose escalation was sent (written by the job only).
+    escalated_steps: Mapped[int] = mapped_column(default=0, server_default="0")
     closed_on: Mapped[date | None] = mapped_column(Date)
     merged_into_id: Mapped[int | None] = mapped_column(
         RANDOM_ID_TYPE, ForeignKey("submissions.id", ondelete="SET NULL")
