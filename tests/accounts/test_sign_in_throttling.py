@@ -162,3 +162,27 @@ def test_guessing_from_many_clients_pauses_the_account_until_a_password_reset(
     done = elsewhere.post(link.group(1), data={"password": new_password, "confirm": new_password})
     assert done.status_code == 302
     assert elsewhere.post("/sign-in", data=credentials(user, new_password)).status_code == 302
+
+
+def test_mistakes_on_a_known_browser_never_pause_the_account_for_everyone(
+    app: Flask, db_session: object
+) -> None:
+    # A nurse's own laptop, remembered by its signed cookie, mistyping on ward after ward's
+    # network: each address stops at its own limit, but none of it counts towards the pause
+    # that keeps strangers out of the account everywhere.
+    user = make_user(Role.STAFF)
+    own_laptop = client_at(app, "10.78.0.1")
+    sign_in(own_laptop, user)
+    own_laptop.post("/sign-out")
+    remembered = own_laptop.get_cookie(DEVICE_COOKIE)
+    assert remembered is not None
+    per_client = app.config["LOGIN_MAX_FAILURES"]
+    for_account = int(parse(app.config["RATELIMIT_ACCOUNT"]).amount)
+    for ward in range(for_account // (per_client - 1) + 1):
+        roaming = client_at(app, f"10.78.1.{ward + 1}")
+        roaming.set_cookie(DEVICE_COOKIE, remembered.value)
+        for _ in range(per_client - 1):
+            wrong = roaming.post("/sign-in", data=credentials(user, "wrong password entirely"))
+            assert wrong.status_code == 200
+    stranger = client_at(app, "10.78.2.1")
+    assert stranger.post("/sign-in", data=credentials(user)).status_code == 302
