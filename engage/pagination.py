@@ -13,12 +13,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import current_app, request
-from sqlalchemy import ColumnElement, and_, func, inspect, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -217,6 +228,88 @@ def _planner_estimate(model: Any, condition: ColumnElement[bool]) -> int:
         .scalar()
     )
     return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
+
+
+def _segment_rows(
+    keys: list[tuple[Any, bool]],
+    condition: ColumnElement[bool],
+    segments: Sequence[ColumnElement[bool]],
+    cursor: tuple[Any, ...] | None,
+    wanted: int,
+    *,
+    backwards: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Up to `wanted` rows of a list sorted first by which segment a row is in, read one
+    segment at a time from the cursor's (each an indexed walk that stops at its LIMIT), so
+    that no query sorts every row of the list by a computed key."""
+    first = int(cursor[0]) if cursor is not None else (len(segments) - 1 if backwards else 0)
+    if not 0 <= first < len(segments):
+        return []
+    order = [(expression, not descending) for expression, descending in keys] if backwards else keys
+    indexes = range(first, -1, -1) if backwards else range(first, len(segments))
+    rows: list[tuple[Any, ...]] = []
+    for index in indexes:
+        statement = select(*(expression for expression, _ in keys)).where(
+            condition, segments[index]
+        )
+        if cursor is not None and index == first:
+            statement = statement.where(_beyond(order, cursor[1:]))
+        statement = statement.order_by(*_ordering(order)).limit(wanted - len(rows))
+        rows.extend((index, *row) for row in db.session.execute(statement))
+        if len(rows) >= wanted:
+            break
+    return rows
+
+
+def paginate_segments(
+    model: type[T],
+    condition: ColumnElement[bool],
+    segments: Sequence[ColumnElement[bool]],
+    order: list[Any],
+    page: PageRequest | int,
+) -> Page[T]:
+    """As paginate, for a list whose first sort key is which of `segments` (conditions that
+    never hold together, in the order shown) a row is in: the inbox's "needs action" view,
+    waiting items first, then overdue or escalated ones, then unanswered messages."""
+    size = int(current_app.config["PAGE_SIZE"])
+    wanted = page if isinstance(page, PageRequest) else PageRequest(number=page)
+    number = min(max(1, wanted.number), MAX_PAGE)
+    keys = _sort_keys(model, order)
+    cursor_keys = [(literal_column("0", Integer()), False), *keys]  # the segment, then keys
+    after = _fits(cursor_keys, _decode(wanted.after, len(cursor_keys))) if wanted.after else None
+    before = _fits(cursor_keys, _decode(wanted.before, len(cursor_keys))) if wanted.before else None
+    backwards = False
+    if after is not None:
+        found = _segment_rows(keys, condition, segments, after, size + 1)
+    elif before is not None:
+        backwards = True
+        found = _segment_rows(keys, condition, segments, before, size + 1, backwards=True)
+    else:
+        if wanted.after or wanted.before or number > MAX_OFFSET_PAGE:  # a forged cursor, too
+            number = 1
+        skipped = (number - 1) * size  # old ?page=N links: at most MAX_OFFSET_PAGE pages read
+        found = _segment_rows(keys, condition, segments, None, skipped + size + 1)[skipped:]
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+        if not more:
+            number = 1
+        elif number <= 1:
+            number = 2
+    next_cursor = _encode(found[-1]) if found and (more or backwards) else None
+    previous_cursor = _encode(found[0]) if found and number > 1 else None
+    items = _rows(model, [row[-1] for row in found])
+    total, estimated = _total(model, condition)
+    return Page(
+        items=items,
+        page=number,
+        total=total,
+        page_size=size,
+        estimated=estimated,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+    )
 
 
 def paginate(

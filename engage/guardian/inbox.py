@@ -51,6 +51,9 @@ class Breakdown:
     # describe the `counted` newest items (the total is above the list, as "about N").
     counted: int = 0
     capped: bool = False
+    # "Needs action" counts any `counted` of its items beyond the cap (as its groups' counts
+    # at the top do): finding the newest or first ones would test every item of the history.
+    as_listed: bool = False
 
 
 def inbox_breakdown(
@@ -66,14 +69,13 @@ def inbox_breakdown(
     condition = queries.inbox_conditions(actor, filters)
     limit = cap or BREAKDOWN_CAP
     wanted = [*order, Submission.id] if order else NEWEST  # ends with the id: a stable cut
+    columns = (Submission.id, Submission.theme_id, Submission.unit_id, Submission.submitter_id)
+    as_listed = order is None and queries.shows_needs_action(filters)
     # The items first (an index walk of at most `limit` entries), then their names and groups.
-    items = (
-        select(Submission.id, Submission.theme_id, Submission.unit_id, Submission.submitter_id)
-        .where(condition)
-        .order_by(*wanted)
-        .limit(limit)
-        .subquery()
-    )
+    if as_listed:
+        items = select(*columns).where(condition).limit(limit).subquery()
+    else:
+        items = select(*columns).where(condition).order_by(*wanted).limit(limit).subquery()
     counted_by: list[Any] = [Theme.name, Unit.name]
     statement = (
         select(items.c.id)
@@ -109,6 +111,7 @@ def inbox_breakdown(
         by_group=_ranked(groups) if guardian else [],
         counted=counted,
         capped=counted >= limit,
+        as_listed=as_listed,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, exists, or_
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_
 
 from engage.accounts.models import User
 from engage.submissions import deadlines
@@ -71,6 +71,15 @@ class Conditions:
         """0 waiting to be acknowledged (the oldest, overdue ones first by date), 1 overdue or
         escalated, 2 only a message to answer: the default view's first sort key."""
         return case((self.waiting, 0), (or_(self.overdue, self.escalated), 1), else_=2)
+
+    @property
+    def segments(self) -> list[ColumnElement[bool]]:
+        """The default view's groups in `urgency`'s order, as conditions that never hold
+        together and that the planner can estimate (a CASE it cannot): for paging one group
+        at a time (engage.pagination.paginate_segments). A clock condition that is NULL is
+        false, as in `urgency`'s CASE."""
+        pressing = func.coalesce(or_(self.overdue, self.escalated), false())
+        return [self.waiting, and_(~self.waiting, pressing), and_(~self.waiting, ~pressing)]
 
     def flags(self) -> list[ColumnElement[int]]:
         """1 or 0 per group (and for any), for counting them in one query."""

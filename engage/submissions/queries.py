@@ -14,7 +14,13 @@ from sqlalchemy import ColumnElement, and_, column, exists, func, select, table
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
 from engage.extensions import db
-from engage.pagination import COUNT_CAP, Page, PageRequest, paginate
+from engage.pagination import (
+    COUNT_CAP,
+    Page,
+    PageRequest,
+    paginate,
+    paginate_segments,
+)
 from engage.submissions import access, attention, search
 from engage.submissions.models import Status, Submission, Support
 from engage.submissions.references import references_in
@@ -105,8 +111,17 @@ def inbox_order(filters: InboxFilter, actor: User | None = None) -> list[Any]:
     return order
 
 
+def shows_needs_action(filters: InboxFilter) -> bool:
+    return (filters.status or attention.ACTION) == attention.ACTION
+
+
 def inbox(actor: User, filters: InboxFilter, page: PageRequest | int = 1) -> Page[Submission]:
     condition = inbox_conditions(actor, filters)
+    if shows_needs_action(filters):
+        # Group by group, each an indexed walk by date, rather than one sort of every item
+        # that needs action by a computed group (it grew with the history: 0.5 s at 1M).
+        needs = attention.Conditions.for_handler(actor)
+        return paginate_segments(Submission, condition, needs.segments, inbox_order(filters), page)
     return paginate(Submission, condition, inbox_order(filters, actor), page)
 
 

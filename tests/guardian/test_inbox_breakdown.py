@@ -64,15 +64,22 @@ def test_beyond_the_cap_the_newest_items_are_counted_and_the_page_says_so(
     _history()
     monkeypatch.setattr(guardian_inbox, "BREAKDOWN_CAP", 3)
     guardian = make_user(Role.GUARDIAN)
-    breakdown = guardian_inbox.inbox_breakdown(guardian, InboxFilter())
+    breakdown = guardian_inbox.inbox_breakdown(guardian, InboxFilter(status="open"))
     assert breakdown.capped and breakdown.counted == 3
     assert [(c.name, c.count) for c in breakdown.by_unit] == [("New Ward", 3)]
     sign_in(client, guardian)
-    page = client.get("/inbox").get_data(as_text=True)
+    page = client.get("/inbox?status=open").get_data(as_text=True)
     assert "These count the 3 newest items that match" in page
+    # "Needs action" (all nine waiting) counts any three of them, and says so.
+    listed = guardian_inbox.inbox_breakdown(guardian, InboxFilter())
+    assert listed.capped and listed.as_listed and listed.counted == 3
+    assert sum(c.count for c in listed.by_unit) == 3
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "These count 3 of the items that need action" in page
 
 
-def test_the_breakdown_is_one_query(client: FlaskClient) -> None:
+@pytest.mark.parametrize("status", ["open", ""])
+def test_the_breakdown_is_one_query(client: FlaskClient, status: str) -> None:
     _history()
     guardian = make_user(Role.GUARDIAN)
     statements: list[str] = []
@@ -82,7 +89,7 @@ def test_the_breakdown_is_one_query(client: FlaskClient) -> None:
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
-        guardian_inbox.inbox_breakdown(guardian, InboxFilter())
+        guardian_inbox.inbox_breakdown(guardian, InboxFilter(status=status or None))
     finally:
         event.remove(Engine, "before_cursor_execute", record)
     assert len([s for s in statements if "submissions" in s]) == 1

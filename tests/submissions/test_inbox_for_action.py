@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from engage.accounts.models import Role, User
 from engage.extensions import db
+from engage.pagination import PageRequest
 from engage.responses.clocks import ClockRules
 from engage.responses.models import Escalation
 from engage.responses.overdue import latest_overdue_submission
-from engage.submissions import services
+from engage.submissions import queries, services
 from engage.submissions.models import Status, Submission
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
@@ -208,3 +210,39 @@ def test_the_counts_are_one_bounded_grouped_query(client: FlaskClient) -> None:
         finally:
             pagination.COUNT_CAP = queries.COUNT_CAP = cap
         assert capped.capped and capped.open == 3 and capped.label("open") == "at least 3"
+
+
+def test_needs_action_pages_group_by_group_forwards_and_back(app: Flask, app_context: None) -> None:
+    # Each group is read by its own indexed walk (engage.pagination.paginate_segments): pages
+    # that straddle two groups, and "previous" from a later group, must still list every item
+    # once, in the groups' order.
+    leader, staff = _ward_with_leader()
+    for i in range(3):
+        _aged(make_submission(staff, title=f"Overdue {i}"), 60 - i, Status.ACKNOWLEDGED)
+    for i in range(3):
+        _aged(make_submission(staff, title=f"Waiting {i}"), 3 - i)
+    asked = _aged(make_submission(staff, title="Message 0"), 5, Status.DECISION_MADE)
+    services.reply(staff, asked.id, "Any news?")
+    _aged(make_submission(staff, title="Quiet decided"), 80, Status.DECISION_MADE)
+    expected = [*(f"Waiting {i}" for i in range(3)), *(f"Overdue {i}" for i in range(3))]
+    expected.append("Message 0")
+    app.config["PAGE_SIZE"] = 2
+    try:
+        filters = queries.InboxFilter()
+        pages = [queries.inbox(leader, filters)]
+        while pages[-1].next_cursor:
+            following = PageRequest(number=len(pages) + 1, after=pages[-1].next_cursor)
+            pages.append(queries.inbox(leader, filters, following))
+        assert [[s.title for s in p.items] for p in pages] == [
+            expected[i : i + 2] for i in range(0, 7, 2)
+        ]
+        back = queries.inbox(
+            leader, filters, PageRequest(number=3, before=pages[-1].previous_cursor)
+        )
+        assert [s.title for s in back.items] == ["Overdue 1", "Overdue 2"]
+        first = queries.inbox(
+            leader, filters, PageRequest(number=1, before=pages[1].previous_cursor)
+        )
+        assert [s.title for s in first.items] == ["Waiting 0", "Waiting 1"] and first.page == 1
+    finally:
+        app.config["PAGE_SIZE"] = 25
