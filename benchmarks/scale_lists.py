@@ -261,7 +261,11 @@ def table(results: dict[str, dict[tuple[str, str], dict[str, float]]]) -> str:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reuse", action="store_true", help="use the databases already built (migrated to the head first)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the databases already built (migrated to the head first)",
+    )
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--pages", nargs="+", help="only these pages (their labels)")
