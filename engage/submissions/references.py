@@ -62,13 +62,17 @@ def normalise_reference(text: str) -> str:
 _BODY = f"[{_ALPHABET}]{{4}}-[{_ALPHABET}]{{4}}"
 _REFERENCE = re.compile(f"(?:ID|CN)-{_BODY}")
 _BARE = re.compile(r"\s*\w{4}\s*-\s*\w{4}\s*")
+# A reference of letters only, typed in its three parts with spaces ("id gkgv epzr"): a single
+# word of ten letters ("identifies") is a word, not a reference.
+_SPACED = re.compile(r"\s*\w{2}\s+\w{4}\s+\w{4}\s*")
 
 
 def references_in(text: str) -> tuple[str, ...]:
     """The references a search for `text` means, if it is one: a whole reference, typed any
     way normalise_reference reads, or its last eight characters with their dash and a digit
-    (an idea's or a concern's). Text without a digit or a dash ("identifies") is words."""
-    if not any(ch.isdigit() or ch == "-" for ch in text):
+    (an idea's or a concern's). Text without a digit or a dash ("identifies") is words, unless
+    it is typed in a reference's three parts."""
+    if not any(ch.isdigit() or ch == "-" for ch in text) and not _SPACED.fullmatch(text):
         return ()
     cleaned = _cleaned(text)
     if len(cleaned) == 8 and _BARE.fullmatch(text) and any(ch.isdigit() for ch in text):

@@ -138,6 +138,10 @@ def test_near_spelling_measure_is_pg_trgms(word: str, title: str) -> None:
         ("cn7kq4m2xo", ("CN-7KQ4-M2X0",)),
         ("7KQ4-M2XD", ("ID-7KQ4-M2XD", "CN-7KQ4-M2XD")),
         ("identifies", ()),
+        # All letters (no digit) typed in its three parts; ten letters in one word are a word.
+        ("id gkgv epzr", ("ID-GKGV-EPZR",)),
+        ("idgkgvepzr", ()),
+        ("to wash hand", ()),
         ("hand-over", ()),
         ("handover 2024", ()),
         ("ID-7KQ4-M2XD-9", ()),
