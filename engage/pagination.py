@@ -230,6 +230,38 @@ def _planner_estimate(model: Any, condition: ColumnElement[bool]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
+def _page(
+    model: Any,
+    condition: ColumnElement[bool],
+    found: list[tuple[Any, ...]],
+    size: int,
+    number: int,
+    backwards: bool,
+) -> Page[Any]:
+    """A page from up to `size` + 1 sort-key rows (each ending with the id), read forwards or
+    (towards "previous") backwards: its rows, cursors, number and total."""
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+        if not more:
+            number = 1
+        elif number <= 1:
+            number = 2  # a stale page number: there is at least one page before this one
+    next_cursor = _encode(found[-1]) if found and (more or backwards) else None
+    previous_cursor = _encode(found[0]) if found and number > 1 else None
+    total, estimated = _total(model, condition)
+    return Page(
+        items=_rows(model, [row[-1] for row in found]),
+        page=number,
+        total=total,
+        page_size=size,
+        estimated=estimated,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+    )
+
+
 def _segment_rows(
     keys: list[tuple[Any, bool]],
     condition: ColumnElement[bool],
@@ -289,27 +321,7 @@ def paginate_segments(
             number = 1
         skipped = (number - 1) * size  # old ?page=N links: at most MAX_OFFSET_PAGE pages read
         found = _segment_rows(keys, condition, segments, None, skipped + size + 1)[skipped:]
-    more = len(found) > size
-    found = found[:size]
-    if backwards:
-        found.reverse()
-        if not more:
-            number = 1
-        elif number <= 1:
-            number = 2
-    next_cursor = _encode(found[-1]) if found and (more or backwards) else None
-    previous_cursor = _encode(found[0]) if found and number > 1 else None
-    items = _rows(model, [row[-1] for row in found])
-    total, estimated = _total(model, condition)
-    return Page(
-        items=items,
-        page=number,
-        total=total,
-        page_size=size,
-        estimated=estimated,
-        next_cursor=next_cursor,
-        previous_cursor=previous_cursor,
-    )
+    return _page(model, condition, found, size, number, backwards)
 
 
 def paginate(
@@ -343,25 +355,4 @@ def paginate(
             number = 1
         statement = statement.offset((number - 1) * size)
     found = [tuple(row) for row in db.session.execute(statement.limit(size + 1))]
-    more = len(found) > size
-    found = found[:size]
-    if backwards:
-        found.reverse()
-        if not more:
-            number = 1
-        elif number <= 1:
-            number = 2  # a stale page number: there is at least one page before this one
-    next_cursor = _encode(found[-1]) if found and (more or backwards) else None
-    previous_cursor = _encode(found[0]) if found and number > 1 else None
-    ids = [row[-1] for row in found]
-    items = _rows(key_model, ids)
-    total, estimated = _total(key_model, condition)
-    return Page(
-        items=items,
-        page=number,
-        total=total,
-        page_size=size,
-        estimated=estimated,
-        next_cursor=next_cursor,
-        previous_cursor=previous_cursor,
-    )
+    return _page(key_model, condition, found, size, number, backwards)
