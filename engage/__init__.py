@@ -13,6 +13,8 @@ from flask import Blueprint, Flask, g, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2.filters import do_indent
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -96,7 +98,19 @@ def create_app(
     register_template_globals(app)
     app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
     app.jinja_env.filters["london_time"] = london_time
+    app.jinja_env.filters["indent"] = indent
     return app
+
+
+def indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's `indent` filter, the same text, without its cost on markup: the NHS.UK macros
+    indent every nested component, and Jinja's filter makes and escapes a Markup per line
+    (two date inputs took 60 ms of a page). Indenting the plain text and marking the result
+    safe gives the same string: the input was safe, and the indentation is trusted in both."""
+    if not isinstance(s, Markup):
+        return do_indent(s, width, first, blank)
+    spaces = width if isinstance(width, str) else " " * width
+    return Markup(do_indent(str(s), spaces, first, blank))  # noqa: S704 (it was markup)
 
 
 def _check_settings(app: Flask) -> None:

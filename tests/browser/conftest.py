@@ -43,8 +43,9 @@ BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder, present and future, is a browser test. Under pytest-xdist
-    (`--dist loadgroup`) they all run in one worker, with the other users of the demo trust,
-    so that one browser, one live server and one seeding serve them all."""
+    (`--dist loadgroup`) they run in one worker, with the other users of the demo trust, so
+    that one browser, one live server and one seeding serve them all; the accessibility crawl
+    alone has a worker of its own (tests.factories.demo.SEPARATE_GROUPS)."""
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS_DIR):
             item.add_marker(pytest.mark.browser)

@@ -23,22 +23,27 @@ from tests.factories.databases import new_database, rolled_back
 # Under pytest-xdist with --dist loadgroup, the tests that use the demo trust (the browser tests
 # among them) run in one worker, which seeds it once.
 DEMO_GROUP = "demo-trust"
+# The accessibility crawl (a minute and a half: every page of seven roles at three widths) has a
+# group of its own, so that it runs beside the other browser tests instead of after them in one
+# worker; that costs a second seeding and a second browser, a few seconds.
+SEPARATE_GROUPS = {"test_accessibility_crawl.py": "demo-crawl"}
 
 
 def join_demo_group(item: pytest.Item) -> None:
-    """Put the test in the demo trust's xdist group.
+    """Put the test in the demo trust's xdist group (or the crawl's).
 
     pytest-xdist (3.8) groups a worker's tests by appending `@<group>` to each item's
     `_nodeid`, which pytest 9 no longer reads (an item's nodeid comes from its `_id`), so
     the groups were silently ignored and every worker seeded the demo trust and started a
     browser. The suffix is added here the way pytest 9 reads it; the controller schedules by
     what follows the `@`."""
-    item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+    group = SEPARATE_GROUPS.get(item.path.name, DEMO_GROUP)
+    item.add_marker(pytest.mark.xdist_group(group))
     if not getattr(item.config.option, "loadgroup", False) or "@" in item.nodeid:
         return  # not an xdist worker with --dist loadgroup, or already grouped
     node_id = getattr(item, "_id", None)
     if node_id is not None and not isinstance(node_id, str):  # pytest 9's NodeId
-        item._id = type(node_id).parse(f"{item.nodeid}@{DEMO_GROUP}")
+        item._id = type(node_id).parse(f"{item.nodeid}@{group}")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
