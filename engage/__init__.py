@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
-from engage import ratelimits
+from engage import ratelimits, small_numbers
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
@@ -97,6 +97,7 @@ def create_app(
     register_commands(app)
     register_template_globals(app)
     app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
+    app.jinja_env.globals["fewer_than"] = small_numbers.fewer_than  # "fewer than 5"
     app.jinja_env.filters["london_time"] = london_time
     app.jinja_env.filters["indent"] = indent
     return app

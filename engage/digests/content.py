@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
+from engage import small_numbers
 from engage.accounts.models import LeaderScope
 from engage.extensions import db
 from engage.metrics.models import Level
@@ -55,12 +56,9 @@ LEADER_COLUMNS = (
 
 
 def small(count: int) -> str:
-    """A count as a digest shows it: small numbers could point to a person."""
-    if count == 0:
-        return "none"
-    if count < current_app.config["SMALL_NUMBER_THRESHOLD"]:
-        return f"fewer than {current_app.config['SMALL_NUMBER_THRESHOLD']}"
-    return str(count)
+    """A count as a digest shows it, by the one small-number rule, except that a zero reads
+    "none": a digest says plainly that nothing happened, and a zero points to no one."""
+    return "none" if count == 0 else small_numbers.shown(count)
 
 
 def _per_unit(query: Select[int, int]) -> dict[int, int]:

@@ -17,9 +17,9 @@ from engage.extensions import db
 from engage.guardian.access import require_guardian
 from engage.guardian.exports import safe_row
 from engage.guardian.models import GuardianCase
-from engage.guardian.suppression import is_suppressed, shown, threshold
 from engage.organisation.models import StaffGroup, Unit
 from engage.pagination import COUNT_CAP
+from engage.small_numbers import fewer_than, is_small, shown
 from engage.submissions import queries
 from engage.submissions.models import STATUS_LABELS, Status, Submission, Theme
 
@@ -141,10 +141,10 @@ def inbox_csv(actor: User, filters: queries.InboxFilter) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["reference", "raised_on", "kind", "how_raised", "status", "theme", "area"])
     for s in rows:
-        small = is_suppressed(unit_counts.get(s.unit_id, 0))
+        small = is_small(unit_counts.get(s.unit_id, 0))
         area = s.unit.name
         if small:
-            area = f"{s.unit.directorate.name} (unit not shown: fewer than {threshold()} items)"
+            area = f"{s.unit.directorate.name} (unit not shown: {fewer_than()} items)"
         writer.writerow(
             safe_row(
                 [

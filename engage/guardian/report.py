@@ -26,10 +26,10 @@ from engage.guardian.models import (
     ReportLearning,
     case_themes,
 )
-from engage.guardian.suppression import shown
 from engage.guardian.trends import ThemeChart, chart_for_report
 from engage.organisation.models import StaffGroup
 from engage.quarters import Quarter
+from engage.small_numbers import shown
 from engage.submissions.models import Theme
 from engage.timeutil import utcnow
 

@@ -2,7 +2,7 @@
 
 These are the trust's true counts, as the national collection asks for them: it is aggregate
 and anonymous, so no small-number suppression applies here (it does on every page and export
-that breaks cases down by unit, theme or group: see suppression.py).
+that breaks cases down by unit, theme or group: see engage/small_numbers.py).
 """
 
 from __future__ import annotations

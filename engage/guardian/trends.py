@@ -17,12 +17,12 @@ from engage.extensions import db
 from engage.guardian.access import require_guardian
 from engage.guardian.exports import safe_row
 from engage.guardian.models import GuardianCase, case_themes
-from engage.guardian.suppression import is_suppressed, shown
 from engage.metrics.charts import summary_text, xmr_chart_svg
 from engage.metrics.icons import VARIATION_ICON_TITLES
 from engage.metrics.spc import XmrChart, xmr
 from engage.organisation.models import Directorate, Unit
 from engage.quarters import MONTHS
+from engage.small_numbers import is_small, shown
 from engage.submissions.models import Theme
 
 CHART_MONTHS = 24
@@ -39,7 +39,7 @@ class Cell:
     @property
     def band(self) -> str:
         """The shade: none for a suppressed cell, so the colour cannot give the count away."""
-        if is_suppressed(self.count):
+        if is_small(self.count):
             return "suppressed"
         return "high" if self.count >= 20 else "medium" if self.count >= 10 else "low"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from engage import small_numbers
 from engage.accounts.models import User
 from engage.errors import NotFound
 from engage.metrics.access import check_can_view
@@ -22,7 +23,7 @@ from engage.metrics.charts import (
 from engage.metrics.icons import ASSURANCE_ICON_TITLES, VARIATION_ICON_TITLES
 from engage.metrics.models import NO_THEME, Level
 from engage.metrics.registry import METRICS_BY_NAME, Metric
-from engage.metrics.series import FEWER_THAN_5, Grain, load
+from engage.metrics.series import Grain, load
 from engage.metrics.series_charts import SeriesChart
 from engage.metrics.view_services import (
     Place,
@@ -185,13 +186,13 @@ def _table(metric: Metric, charted: SeriesChart) -> list[TableRow]:
     rows = []
     for index, period in enumerate(charted.periods):
         point = charted.chart.points[index] if charted.chart is not None else None
-        hidden = period.small
+        hidden = small_numbers.fewer_than() if period.small else None
         rows.append(
             TableRow(
                 period=format_label(period.start),
-                value=FEWER_THAN_5 if hidden else _cell(period.value) or "No value",
-                numerator=FEWER_THAN_5 if hidden else _count(period.numerator),
-                denominator=FEWER_THAN_5 if hidden else _count(period.denominator),
+                value=hidden or _cell(period.value) or "No value",
+                numerator=hidden or _count(period.numerator),
+                denominator=hidden or _count(period.denominator),
                 mean="" if point is None else format_number(point.mean),
                 limits=(
                     ""
@@ -226,7 +227,7 @@ def csv_text(
     for index, period in enumerate(charted.periods):
         point = charted.chart.points[index] if charted.chart is not None else None
         if period.small:
-            figures = [FEWER_THAN_5] * 3
+            figures = [small_numbers.fewer_than()] * 3
         else:
             figures = [_raw(period.value), _count(period.numerator), _count(period.denominator)]
         lines = ["", "", "", ""]

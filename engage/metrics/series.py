@@ -7,9 +7,11 @@ items due, a median the median of the month's whole distribution, a rate per 100
 month's count over the latest headcount. People who took part cannot be added across weeks
 (one person in two weeks would count twice), so participation is weekly only.
 
-Privacy: a unit's period whose count is 1 to 4 is "small"; the view shows it as "fewer than
-5" and does not chart that unit's metric. Directorates and the trust are never suppressed,
-and their rows are counted from every unit's items, the small ones included.
+Privacy: a unit's period with a count under the small-number threshold is "small"
+(engage/small_numbers.py: SMALL_NUMBER_THRESHOLD, so 1 to 4 by default); the view shows it as
+"fewer than 5" and does not chart that unit's metric. A zero is not small here: it identifies
+nobody, so it is shown and charted. Directorates and the trust are never suppressed, and
+their rows are counted from every unit's items, the small ones included.
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ from enum import StrEnum
 
 from sqlalchemy import and_, func, or_, select
 
+from engage import small_numbers
 from engage.extensions import db
 from engage.metrics.models import Level, MetricSnapshot
 from engage.metrics.registry import METRICS_BY_NAME, Computation, Metric, median_of
 from engage.metrics.weeks import WEEK
 
-SMALL_COUNT_LIMIT = 5
-FEWER_THAN_5 = "fewer than 5"
 WINDOW_WEEKS = (26, 52, 104)
 
 
@@ -43,7 +44,8 @@ class Period:
     numerator: int | None
     denominator: int | None
     value: float | None
-    # A unit's count of 1 to 4: never shown, and the unit's chart of the metric is not drawn.
+    # A unit's count of 1 to 4 (under the threshold, not 0): never shown, and the unit's chart
+    # of the metric is not drawn.
     small: bool = False
 
 
@@ -128,18 +130,26 @@ def _periods(
     else:
         periods = _months(metric, rows, first, last)
     if level is Level.UNIT:
+        threshold = small_numbers.threshold()  # read once for the series, not per period
         periods = [
-            Period(p.start, p.numerator, p.denominator, p.value, small=is_small(metric, p))
+            Period(
+                p.start, p.numerator, p.denominator, p.value, small=is_small(metric, p, threshold)
+            )
             for p in periods
         ]
     return periods
 
 
-def is_small(metric: Metric, period: Period) -> bool:
+def is_small(metric: Metric, period: Period, threshold: int | None = None) -> bool:
+    """Whether a unit's period hides its figures: a count in it (the numerator, and the
+    denominator unless it is a headcount) is small, a zero excepted (see the module's docstring)."""
     counts = [period.numerator]
     if not metric.per_staff:
         counts.append(period.denominator)
-    return any(count is not None and 0 < count < SMALL_COUNT_LIMIT for count in counts)
+    return any(
+        count is not None and count > 0 and small_numbers.is_small(count, under=threshold)
+        for count in counts
+    )
 
 
 def _months(metric: Metric, rows: list[WeekRow], first: date, last: date) -> list[Period]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from engage import small_numbers
 from engage.metrics.chart_svg import format_label
 from engage.metrics.series import Grain, Period
 from engage.metrics.settings import MetricChoice
@@ -21,10 +22,6 @@ _READING_KINDS = {
     "special_cause_neutral_high": "Unusually high",
     "special_cause_neutral_low": "Unusually low",
 }
-SUPPRESSED_READING = (
-    "Not charted: fewer than 5 in at least one period (still counted in the directorate and "
-    "trust figures)"
-)
 WEEKLY_ONLY_READING = (
     "Weekly only: a person who takes part in two weeks of a month cannot be counted once from "
     "weekly figures"
@@ -65,7 +62,7 @@ def chart_series(
     periods = tuple(periods)
     notes = _notes(periods, rebases, grain)
     if any(period.small for period in periods):
-        return SeriesChart(choice, periods, None, SUPPRESSED_READING, True, notes)
+        return SeriesChart(choice, periods, None, suppressed_reading(), True, notes)
     values = [period.value for period in periods]
     if sum(value is not None for value in values) < MIN_VALUES:
         reading = (
@@ -84,6 +81,13 @@ def chart_series(
         for note in notes
     )
     return SeriesChart(choice, periods, chart, reading_for(chart, periods), False, kept)
+
+
+def suppressed_reading() -> str:
+    return (
+        f"Not charted: {small_numbers.fewer_than()} in at least one period (still counted in "
+        "the directorate and trust figures)"
+    )
 
 
 def _notes(

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from engage import small_numbers
 from engage.accounts.models import Role, User
 from engage.errors import NotFound
 from engage.extensions import db, get_by_id
@@ -20,7 +21,7 @@ from engage.metrics.access import check_can_view, metric_scope
 from engage.metrics.chart_svg import format_label, format_number
 from engage.metrics.models import NO_THEME, TRUST_ENTITY_ID, Level
 from engage.metrics.registry import METRICS, Metric
-from engage.metrics.series import FEWER_THAN_5, Grain, Period, latest_week, load
+from engage.metrics.series import Grain, Period, latest_week, load
 from engage.metrics.series_charts import SeriesChart, chart_series
 from engage.metrics.settings import metric_choices, rebases_for
 from engage.organisation.models import Directorate, Unit
@@ -219,7 +220,7 @@ def _row(metric: Metric, theme_id: int, themes: dict[int, str], charted: SeriesC
     if last is None:
         latest_text, when = "No value", ""
     elif last.small:
-        latest_text, when = FEWER_THAN_5, format_label(last.start)
+        latest_text, when = small_numbers.fewer_than(), format_label(last.start)
     else:
         latest_text, when = _value_text(metric, last.value), format_label(last.start)
     chart = charted.chart
