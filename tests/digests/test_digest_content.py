@@ -101,6 +101,27 @@ def test_the_leader_digest_counts_their_units_only(app: Flask, db_session: objec
     assert "/digests/unsubscribe/" in mail.body
 
 
+def test_the_leader_digest_follows_the_threshold_setting(
+    app: Flask, db_session: object, threshold_of_3: None
+) -> None:
+    ward = make_unit("Ward 3")
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    raiser = make_user(unit=ward)
+    for _ in range(3):
+        make_submission(raiser, title="Idea")
+    for _ in range(2):
+        make_submission(raiser, kind=Kind.CONCERN, title="Concern")
+    with app.test_request_context():
+        assert send_digests(DigestKind.LEADER, _this_week()) == 1
+    digest = _digest(leader, DigestKind.LEADER)
+    text, html = digest.body_text, _cells(digest)
+    assert "New ideas: 3" in text, "3 is not small when the threshold is 3"
+    assert "New concerns: fewer than 3" in text
+    assert "Escalated: none" in text, "a zero still reads none"
+    assert "<td>3</td>" in html and "<td>fewer than 3</td>" in html
+    assert "fewer than 5" not in text + html
+
+
 def test_the_guardian_digest_shows_concerns_by_theme_without_text(
     app: Flask, db_session: object
 ) -> None:

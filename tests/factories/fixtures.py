@@ -1,6 +1,9 @@
-"""Fixtures built from the factories: one signed-in client per role."""
+"""Fixtures built from the factories: one signed-in client per role, and a small-number
+threshold other than the default 5."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -34,3 +37,12 @@ def admin_client(app: Flask, admin: User) -> FlaskClient:
 @pytest.fixture
 def staff_client(app: Flask, staff_member: User) -> FlaskClient:
     return _client_for(app, staff_member)
+
+
+@pytest.fixture
+def threshold_of_3(app: Flask) -> Iterator[None]:
+    """SMALL_NUMBER_THRESHOLD set to 3 for one test, so a place that hard-codes 5 shows."""
+    before = app.config["SMALL_NUMBER_THRESHOLD"]
+    app.config["SMALL_NUMBER_THRESHOLD"] = 3
+    yield
+    app.config["SMALL_NUMBER_THRESHOLD"] = before

@@ -60,6 +60,53 @@ def test_the_heat_map_csv_is_suppressed_too(client: FlaskClient) -> None:
     assert rows[small]["Staffing and workload"] == "fewer than 5"  # zero is below 5 as well
 
 
+def test_the_breakdowns_follow_the_threshold_setting(
+    client: FlaskClient, threshold_of_3: None
+) -> None:
+    three, two = make_unit("Ward Three"), make_unit("Ward Two")
+    for unit, cases in ((three, 3), (two, 2)):
+        for n in range(cases):
+            make_case(
+                date(2026, 5, 1) + timedelta(days=n), themes=("Bullying or harassment",), unit=unit
+            )
+    sign_in(client, make_user(Role.GUARDIAN))
+    page = client.get(f"/guardian/themes?{PERIOD}").get_data(as_text=True)
+    three_row = page[page.index(three.name) : page.index("</tr>", page.index(three.name))]
+    two_row = page[page.index(two.name) : page.index("</tr>", page.index(two.name))]
+    assert ">3</span></td>" in three_row and "engage-heat--low" in three_row
+    assert "fewer than 3" in two_row and ">2<" not in two_row
+    assert 'any count under 3 shows as "fewer than 3"' in page.replace("&#34;", '"')
+    rows = {
+        row["unit"]: row
+        for row in csv.DictReader(
+            io.StringIO(client.get(f"/guardian/themes.csv?{PERIOD}").get_data(as_text=True))
+        )
+    }
+    assert rows[three.name]["Bullying or harassment"] == "3"
+    assert rows[two.name]["Bullying or harassment"] == "fewer than 3"
+    assert rows[two.name]["Staffing and workload"] == "fewer than 3", "a zero is hidden here"
+    assert "fewer than 5" not in page
+
+
+def test_the_inbox_counts_and_export_follow_the_threshold_setting(
+    client: FlaskClient, threshold_of_3: None
+) -> None:
+    three, two = make_unit("Ward Three"), make_unit("Ward Two")
+    for unit, items in ((three, 3), (two, 2)):
+        for _ in range(items):
+            make_submission(make_user(unit=unit), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
+    sign_in(client, make_user(Role.GUARDIAN))
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert '<td>Ward Three</td><td class="nhsuk-table__cell--numeric">3</td>' in inbox
+    assert '<td>Ward Two</td><td class="nhsuk-table__cell--numeric">fewer than 3</td>' in inbox
+    items, counts = client.get("/guardian/inbox.csv").get_data(as_text=True).split("\n\n")
+    areas = {row["area"] for row in csv.DictReader(io.StringIO(items))}
+    assert areas == {"Ward Three", f"{two.directorate.name} (unit not shown: fewer than 3 items)"}
+    count_rows = list(csv.reader(io.StringIO(counts)))
+    assert ["unit", "Ward Three", "3"] in count_rows
+    assert ["unit", "Ward Two", "fewer than 3"] in count_rows
+
+
 def test_a_period_that_ends_before_it_starts_is_refused(client: FlaskClient) -> None:
     sign_in(client, make_user(Role.GUARDIAN))
     response = client.get(

@@ -232,6 +232,40 @@ def test_a_units_latest_small_count_reads_fewer_than_5_in_the_summary(
     assert "fewer than 5" in page
 
 
+def test_a_units_counts_follow_the_threshold_setting(
+    app_context: None, client: FlaskClient, threshold_of_3: None
+) -> None:
+    shown, hidden = make_unit(), make_unit()
+    # With SMALL_NUMBER_THRESHOLD = 3, 3 and 4 are not small; 2 is "fewer than 3".
+    put(Level.UNIT, shown.id, "submissions", counts([3, 4, 3, 4, 3, 4, 3, 4, 3, 4]))
+    put(Level.UNIT, hidden.id, "submissions", counts([3, 4, 2, 0]))
+    sign_in(client, make_user(Role.BOARD))
+
+    page = client.get(f"/metrics/unit/{shown.id}/submissions?grain=week").get_data(as_text=True)
+    assert 'id="metric-chart"' in page and "Not charted" not in page
+    rows = csv_rows(
+        client.get(f"/metrics/unit/{shown.id}/submissions.csv?grain=week").get_data(as_text=True)
+    )
+    assert [row["numerator"] for row in rows][:2] == ["3", "4"]
+
+    rows = csv_rows(
+        client.get(f"/metrics/unit/{hidden.id}/submissions.csv?grain=week").get_data(as_text=True)
+    )
+    assert [row["numerator"] for row in rows] == ["3", "4", "fewer than 3", "0"]
+    page = client.get(f"/metrics/unit/{hidden.id}/submissions?grain=week").get_data(as_text=True)
+    assert "Not charted: fewer than 3 in at least one period" in page
+    assert 'id="metric-chart"' not in page and "fewer than 5" not in page
+    summary = client.get(f"/metrics/unit/{hidden.id}?grain=week").get_data(as_text=True)
+    assert "Counts of fewer than 3 are not shown" in summary
+    assert _row("submissions", Level.UNIT, hidden.id, grain=Grain.WEEK).latest_text == (
+        "0 submissions"
+    )
+    put(Level.UNIT, hidden.id, "submissions", counts([1]), first=week(4))
+    assert _row("submissions", Level.UNIT, hidden.id, grain=Grain.WEEK).latest_text == (
+        "fewer than 3"
+    )
+
+
 def test_the_attention_filter_shows_concerns_and_failing_targets_first(
     app_context: None, client: FlaskClient
 ) -> None:
