@@ -293,7 +293,7 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             elif is_leader:
                 scopes.append((len(users), unit.id, None))
             users.append(_user(email, f"{first} {last}", role, unit, group, None))
-    user_ids = insert_returning_ids(User, users)
+    user_ids = insert_returning_ids(User, users, by="email")
     insert_rows(
         LeaderScope,
         [

@@ -103,7 +103,7 @@ def seed_responses(rng: random.Random, today: date) -> int:
             )
     insert_rows(Decision, decisions)
     # A step refers to its parent action, which has its identifier once inserted.
-    ids = insert_returning_ids(Action, actions)
+    ids = insert_returning_ids(Action, actions, by="submission_id")
     update_rows(
         Action,
         [

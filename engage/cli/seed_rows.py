@@ -14,17 +14,32 @@ Row = dict[str, Any]
 
 
 def insert_rows(model: Any, rows: Sequence[Row]) -> None:
-    """Insert rows (dicts of column values, each with the same keys) in one statement."""
+    """Insert rows (dicts of column values, each with the same keys) in one statement.
+
+    Through the table, not the ORM: ORM bulk inserts leave out None values, and so split
+    rows whose None values differ into many statements."""
     if rows:
-        db.session.execute(insert(model), list(rows))
+        db.session.execute(insert(getattr(model, "__table__", model)), list(rows))
 
 
-def insert_returning_ids(model: Any, rows: Sequence[Row]) -> list[int]:
-    """Insert rows and return their new identifiers, in the order of the rows."""
+def insert_returning_ids(model: Any, rows: Sequence[Row], by: str) -> list[int]:
+    """Insert rows and return their new identifiers, in the order of the rows.
+
+    The identifiers are read back by the column `by` (whose values in `rows` no other row of
+    the table has), in the order of the identifiers: both SQLite and PostgreSQL number the
+    rows of one INSERT in turn. That order is checked. (RETURNING in the order of the rows
+    would do, but SQLAlchemy sends such an INSERT to SQLite one row at a time.)"""
     if not rows:
         return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(db.session.scalars(statement, list(rows)))
+    insert_rows(model, rows)
+    keys = [row[by] for row in rows]
+    column = getattr(model, by)
+    stored = db.session.execute(
+        select(model.id, column).where(column.in_(set(keys))).order_by(model.id)
+    ).all()
+    if [key for _, key in stored] != keys:
+        raise RuntimeError(f"{model.__tablename__}: the rows inserted are not those read back")
+    return [row_id for row_id, _ in stored]
 
 
 def update_rows(model: Any, rows: Sequence[Row]) -> None:
