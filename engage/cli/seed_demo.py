@@ -256,7 +256,7 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
     users: list[Row] = []
     # Each leader's scopes, by the leader's position in `users`: a unit, or a directorate.
     scopes: list[tuple[int, int | None, int | None]] = []
-    for local_part, name, role, group in demo_people:
+    for local_part, name, role, group_name in demo_people:
         if role is Role.LEADER:
             scopes += [(len(users), ward.id, None), (len(users), units[4].id, None)]
         users.append(
@@ -266,7 +266,7 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
                 role,
                 # A board member (a non-executive director, say) belongs to no unit.
                 None if role is Role.BOARD else ward,
-                groups[group],
+                groups[group_name],
                 password_hash,
             )
         )
@@ -286,13 +286,13 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             used_emails.add(email)
             is_leader = index == 0 and unit is not ward
             role = Role.LEADER if is_leader else Role.STAFF
-            group = groups[rng.choices(group_names, weights)[0]]
+            group_id = groups[rng.choices(group_names, weights)[0]]
             if index == 1 and id(unit) in directorate_leads:
                 role = Role.LEADER
                 scopes.append((len(users), None, unit.directorate_id))
             elif is_leader:
                 scopes.append((len(users), unit.id, None))
-            users.append(_user(email, f"{first} {last}", role, unit, group, None))
+            users.append(_user(email, f"{first} {last}", role, unit, group_id, None))
     user_ids = insert_returning_ids(User, users, by="email")
     insert_rows(
         LeaderScope,

@@ -117,10 +117,6 @@ def _weighted(rng: random.Random, names: list[str], weights: dict[str, int]) -> 
     return rng.choices(names, [weights.get(name, 1) for name in names])[0]
 
 
-def _weighted(rng: random.Random, names: list[str], weights: dict[str, int]) -> str:
-    return rng.choices(names, [weights.get(name, 1) for name in names])[0]
-
-
 @dataclass
 class Cases:
     """The guardian's case records and their entries, written at the end in bulk."""
