@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from engage.accounts.models import Role, User
-from engage.cli.seed_rows import Row, UniqueCodes, insert_rows
+from engage.cli.seed_rows import Row, UniqueCodes, in_order_made, insert_rows
 from engage.cli.seed_submissions import Rows, submission_references, submission_row
 from engage.extensions import db, random_id
 from engage.guardian.feedback import add_months
@@ -134,14 +134,16 @@ class Cases:
         insert_rows(CaseEntry, self.entries)
 
 
-def seed_guardian(rng: random.Random, today: date) -> int:
+def seed_guardian(rng: random.Random, today: date, made: list[int]) -> int:
+    """The guardian's cases: one for each concern in the guardian's queue (those of `made`,
+    the demo's submissions in the order made, first), and cases raised outside engage."""
     guardian = db.session.scalar(select(User.id).where(User.role == Role.GUARDIAN.value))
     units = {u.name: u.id for u in db.session.scalars(select(Unit).order_by(Unit.id))}
     themes = {t.name: t.id for t in db.session.scalars(select(Theme))}
     groups = list(db.session.scalars(select(StaffGroup.id).order_by(StaffGroup.position)))
-    _emerging_cluster(rng, units["Ward 12 (General Surgery)"], themes, today)
+    made = [*made, *_emerging_cluster(rng, units["Ward 12 (General Surgery)"], themes, today)]
     cases = Cases(today, guardian)
-    count = _cases_for_queue(rng, cases, themes, groups)
+    count = _cases_for_queue(rng, cases, themes, groups, made)
     first = Quarter.of(today - timedelta(weeks=104))
     quarter = first
     while quarter.start <= today:
@@ -314,24 +316,21 @@ def _entries(rng: random.Random, cases: Cases, case: Row) -> None:
 
 
 def _cases_for_queue(
-    rng: random.Random, cases: Cases, themes: dict[str, int], groups: list[int]
+    rng: random.Random, cases: Cases, themes: dict[str, int], groups: list[int], made: list[int]
 ) -> int:
     names = {theme: name for name, theme in themes.items()}
-    concerns = db.session.execute(
-        select(
-            Submission.id,
-            Submission.theme_id,
-            Submission.patient_safety,
-            Submission.submitter_id,
-            Submission.submitted_on,
-            Submission.unit_id,
-            Submission.mode,
-            Submission.status,
-            Submission.closed_on,
-        )
-        .where(Submission.kind == Kind.CONCERN.value, Submission.queue == Queue.GUARDIAN.value)
-        .order_by(Submission.id)
-    ).all()
+    query = select(
+        Submission.id,
+        Submission.theme_id,
+        Submission.patient_safety,
+        Submission.submitter_id,
+        Submission.submitted_on,
+        Submission.unit_id,
+        Submission.mode,
+        Submission.status,
+        Submission.closed_on,
+    ).where(Submission.kind == Kind.CONCERN.value, Submission.queue == Queue.GUARDIAN.value)
+    concerns = in_order_made(db.session.execute(query), made)
     submitters = {
         user: group
         for user, group in db.session.execute(
@@ -367,7 +366,9 @@ def _cases_for_queue(
     return len(concerns)
 
 
-def _emerging_cluster(rng: random.Random, unit: int, themes: dict[str, int], today: date) -> None:
+def _emerging_cluster(
+    rng: random.Random, unit: int, themes: dict[str, int], today: date
+) -> list[int]:
     staff = list(
         db.session.scalars(
             select(User.id).where(User.unit_id == unit, User.role == "staff").order_by(User.id)
@@ -393,3 +394,4 @@ def _emerging_cluster(rng: random.Random, unit: int, themes: dict[str, int], tod
         rows.submissions.append(submission)
         rows.change(submission, Status.SUBMITTED, day, changed_at=submission["submitted_at"])
     rows.write()
+    return [submission["id"] for submission in rows.submissions]

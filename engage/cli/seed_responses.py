@@ -11,6 +11,7 @@ from sqlalchemy import select
 from engage.accounts.models import Role, User
 from engage.cli.seed_rows import (
     Row,
+    in_order_made,
     insert_returning_ids,
     insert_rows,
     leaders_by_unit,
@@ -45,25 +46,18 @@ WE_DID = {
 }
 
 
-def seed_responses(rng: random.Random, today: date) -> int:
+def seed_responses(rng: random.Random, today: date, made: list[int]) -> int:
+    """Decisions, actions and publications for the decided submissions (those of `made`, the
+    demo's submissions in the order made, in that order)."""
     leaders = leaders_by_unit()
     guardian = db.session.scalar(select(User.id).where(User.role == Role.GUARDIAN.value))
-    themes = dict(db.session.execute(select(Theme.id, Theme.name)).tuples().all())
-    decisions_on = dict(
-        db.session.execute(
-            select(StatusChange.submission_id, StatusChange.changed_on).where(
-                StatusChange.to_status.in_(
-                    (Status.DECISION_MADE.value, Status.NOT_TAKEN_FORWARD.value)
-                )
-            )
-        )
-        .tuples()
-        .all()
+    themes = {theme: name for theme, name in db.session.execute(select(Theme.id, Theme.name))}
+    decision_changes = select(StatusChange.submission_id, StatusChange.changed_on).where(
+        StatusChange.to_status.in_((Status.DECISION_MADE.value, Status.NOT_TAKEN_FORWARD.value))
     )
-    decided = db.session.scalars(
-        select(Submission)
-        .where(Submission.status.in_(DECIDED))
-        .order_by(Submission.status, Submission.id)
+    decisions_on = {submission: day for submission, day in db.session.execute(decision_changes)}
+    decided = in_order_made(
+        db.session.scalars(select(Submission).where(Submission.status.in_(DECIDED))), made
     )
     decisions: list[Row] = []
     actions: list[Row] = []

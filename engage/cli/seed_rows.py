@@ -3,14 +3,22 @@ per object (the demo trust is some 70,000 rows and is seeded on every test run).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Column, insert, select, update
 
 from engage.extensions import db
 
 Row = dict[str, Any]
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
 
 
 def insert_rows(model: Any, rows: Sequence[Row]) -> None:
@@ -61,6 +69,15 @@ class UniqueCodes:
             pass
         self.taken.add(code)
         return code
+
+
+def in_order_made(submissions: Iterable[Identified], made: Sequence[int]) -> list[Identified]:
+    """Submissions (or rows of their columns) in the order the demo made them, any others
+    after them. Identifiers are random: read in their order, the submissions would consume
+    the random numbers in a different order on every run, and one seed would not always
+    give the same demo trust."""
+    position = {submission_id: index for index, submission_id in enumerate(made)}
+    return sorted(submissions, key=lambda row: (position.get(row.id, len(position)), row.id))
 
 
 def leaders_by_unit() -> dict[int | None, int]:

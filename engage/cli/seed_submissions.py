@@ -113,7 +113,8 @@ def submission_references() -> UniqueCodes:
     return UniqueCodes(Submission.reference)
 
 
-def seed_submissions(rng: random.Random, today: date) -> int:
+def seed_submissions(rng: random.Random, today: date) -> list[int]:
+    """Two years of submissions and their lives; returns their ids in the order made."""
     units = list(db.session.scalars(select(Unit).order_by(Unit.id)))
     themes = {t.name: t.id for t in db.session.scalars(select(Theme))}
     staff_by_unit: dict[int, list[int]] = defaultdict(list)
@@ -127,7 +128,6 @@ def seed_submissions(rng: random.Random, today: date) -> int:
     passphrase_hash = hash_password(DEMO_ANONYMOUS_PASSPHRASE)
     rows = Rows(submission_references())
     rows.references.taken.add(DEMO_ANONYMOUS_REFERENCE)
-    created = 0
     for week in range(WEEKS):
         # Participation grows over the two years as staff see their ideas acted on.
         rate = 0.5 + 0.6 * week / WEEKS
@@ -140,10 +140,9 @@ def seed_submissions(rng: random.Random, today: date) -> int:
                 if submission["queue"] == Queue.LEADERS.value:
                     handler = leaders.get(unit.id, guardian)
                 _live(rng, rows, submission, handler, (today - day).days, staff_by_unit[unit.id])
-                created += 1
     _demo_anonymous_concern(rows, units[3], themes, today, passphrase_hash, guardian)
     rows.write()
-    return created + 1
+    return [submission["id"] for submission in rows.submissions]
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
