@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Column, insert, select, update
 
+from engage.accounts.models import LeaderScope, Role, User
 from engage.extensions import db
 
 Row = dict[str, Any]
@@ -82,8 +83,6 @@ def in_order_made(submissions: Iterable[Identified], made: Sequence[int]) -> lis
 
 def leaders_by_unit() -> dict[int | None, int]:
     """Each unit's leader (the last by identifier, where a unit has two), by unit id."""
-    from engage.accounts.models import LeaderScope, Role, User
-
     scopes = db.session.execute(
         select(LeaderScope.unit_id, User.id)
         .join(User, LeaderScope.user_id == User.id)
