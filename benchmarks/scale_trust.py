@@ -1,9 +1,9 @@
 """A large synthetic trust for the scale benchmarks, written fast with bulk inserts.
 
-The demo trust (engage.cli.seed_demo) builds each row through the ORM with its whole life
-(messages, supporters, comments), which is right for a demo but far too slow for a million
-submissions. This writes only what the snapshots read: units, staff, submissions with their
-dates, decisions, actions and publications, with the same proportions as the demo.
+The demo trust (engage.cli.seed_demo) gives each submission its whole life (messages,
+supporters, comments, a guardian's case), which is right for a demo but far too much for a
+million submissions. This writes only what the snapshots read: units, staff, submissions with
+their dates, decisions, actions and publications, with the same proportions as the demo.
 """
 
 from __future__ import annotations

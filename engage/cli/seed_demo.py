@@ -14,6 +14,7 @@ from engage.accounts.models import LeaderScope, Role, User
 from engage.accounts.passwords import hash_password
 from engage.cli.seed_guardian import seed_guardian
 from engage.cli.seed_responses import seed_responses
+from engage.cli.seed_rows import Row, insert_returning_ids, insert_rows
 from engage.cli.seed_submissions import (
     DEMO_ANONYMOUS_FOLLOWUP_CODE,
     DEMO_ANONYMOUS_PASSPHRASE,
@@ -186,11 +187,10 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     today = utcnow().date()
     counts = build_demo_trust(rng, password)
     db.session.flush()
-    counts["submissions"] = seed_submissions(rng, today)
-    db.session.flush()
-    counts["decisions"] = seed_responses(rng, today)
-    db.session.flush()
-    counts["guardian_cases"] = seed_guardian(rng, today)
+    made = seed_submissions(rng, today)
+    counts["submissions"] = len(made)
+    counts["decisions"] = seed_responses(rng, today, made)
+    counts["guardian_cases"] = seed_guardian(rng, today, made)
     db.session.flush()
     # Two years of weekly snapshots, so the metrics view has history from the start.
     first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)
@@ -232,7 +232,7 @@ def subscribe_demo_handlers() -> int:
 
 
 def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
-    groups = {g.name: g for g in db.session.scalars(select(StaffGroup))}
+    groups = {g.name: g.id for g in db.session.scalars(select(StaffGroup))}
     units: list[Unit] = []
     for directorate_name, unit_rows in STRUCTURE.items():
         directorate = Directorate(name=directorate_name)
@@ -242,6 +242,7 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             db.session.add(unit)
             units.append(unit)
     db.session.flush()
+    # The demo password is hashed once, for the five demo logins.
     password_hash = hash_password(password)
     ward = units[3]
     demo_people = [
@@ -251,23 +252,26 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
         ("admin", "Tom Hughes", Role.ADMIN, "Administrative and Clerical"),
         ("board", "Helen Ward", Role.BOARD, "Corporate Services"),
     ]
-    for local_part, name, role, group in demo_people:
-        user = User(
-            email=f"{local_part}@{DEMO_DOMAIN}",
-            name=name,
-            role=role.value,
-            # A board member (a non-executive director, say) belongs to no unit.
-            unit=None if role is Role.BOARD else ward,
-            staff_group=groups[group],
-            password_hash=password_hash,
-        )
+    users: list[Row] = []
+    # Each leader's scopes, by the leader's position in `users`: a unit, or a directorate.
+    scopes: list[tuple[int, int | None, int | None]] = []
+    for local_part, name, role, group_name in demo_people:
         if role is Role.LEADER:
-            user.scopes = [LeaderScope(unit=ward), LeaderScope(unit=units[4])]
-        db.session.add(user)
+            scopes += [(len(users), ward.id, None), (len(users), units[4].id, None)]
+        users.append(
+            _user(
+                f"{local_part}@{DEMO_DOMAIN}",
+                name,
+                role,
+                # A board member (a non-executive director, say) belongs to no unit.
+                None if role is Role.BOARD else ward,
+                groups[group_name],
+                password_hash,
+            )
+        )
     group_names = list(GROUP_WEIGHTS)
     weights = list(GROUP_WEIGHTS.values())
     used_emails: set[str] = set()
-    count = len(demo_people)
     # Each directorate's first unit provides its directorate lead, so that overdue items in
     # the demo are escalated to someone (and the demo shows escalation working).
     first_units = {id(unit.directorate): unit for unit in reversed(units)}
@@ -280,18 +284,33 @@ def build_demo_trust(rng: random.Random, password: str) -> dict[str, int]:
             email = f"{first}.{last}".lower().replace("'", "") + f"{len(used_emails)}@{DEMO_DOMAIN}"
             used_emails.add(email)
             is_leader = index == 0 and unit is not ward
-            user = User(
-                email=email,
-                name=f"{first} {last}",
-                role=(Role.LEADER if is_leader else Role.STAFF).value,
-                unit=unit,
-                staff_group=groups[rng.choices(group_names, weights)[0]],
-            )
-            if is_leader:
-                user.scopes = [LeaderScope(unit=unit)]
+            role = Role.LEADER if is_leader else Role.STAFF
+            group_id = groups[rng.choices(group_names, weights)[0]]
             if index == 1 and id(unit) in directorate_leads:
-                user.role = Role.LEADER.value
-                user.scopes = [LeaderScope(directorate=unit.directorate)]
-            db.session.add(user)
-            count += 1
-    return {"units": len(units), "users": count}
+                role = Role.LEADER
+                scopes.append((len(users), None, unit.directorate_id))
+            elif is_leader:
+                scopes.append((len(users), unit.id, None))
+            users.append(_user(email, f"{first} {last}", role, unit, group_id, None))
+    user_ids = insert_returning_ids(User, users, by="email")
+    insert_rows(
+        LeaderScope,
+        [
+            {"user_id": user_ids[user], "unit_id": unit_id, "directorate_id": directorate_id}
+            for user, unit_id, directorate_id in scopes
+        ],
+    )
+    return {"units": len(units), "users": len(users)}
+
+
+def _user(
+    email: str, name: str, role: Role, unit: Unit | None, group: int, password_hash: str | None
+) -> Row:
+    return {
+        "email": email,
+        "name": name,
+        "role": role.value,
+        "unit_id": unit.id if unit else None,
+        "staff_group_id": group,
+        "password_hash": password_hash,
+    }

@@ -10,27 +10,28 @@ night shifts on one surgical ward gives the emerging themes something true to fi
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from engage.accounts.models import Role, User
+from engage.cli.seed_rows import Row, UniqueCodes, in_order_made, insert_rows
+from engage.cli.seed_submissions import Rows, submission_references, submission_row
 from engage.extensions import db, random_id
 from engage.guardian.feedback import add_months
-from engage.guardian.models import CaseEntry, GuardianCase, ReferralTo, ReportLearning
-from engage.guardian.services import new_case_reference
+from engage.guardian.models import (
+    CaseEntry,
+    GuardianCase,
+    ReferralTo,
+    ReportLearning,
+    case_themes,
+)
+from engage.guardian.services import random_case_reference
 from engage.organisation.models import StaffGroup, Unit
 from engage.quarters import Quarter
-from engage.submissions.models import (
-    Kind,
-    Queue,
-    SpeakUpMode,
-    Status,
-    StatusChange,
-    Submission,
-    Theme,
-)
-from engage.submissions.references import new_reference
+from engage.submissions.models import Kind, Queue, SpeakUpMode, Status, Submission, Theme
+from engage.submissions.references import random_reference
 
 CHANNELS = ("in_person", "phone", "email", "letter")
 UNIT_WEIGHTS = {
@@ -116,23 +117,44 @@ def _weighted(rng: random.Random, names: list[str], weights: dict[str, int]) -> 
     return rng.choices(names, [weights.get(name, 1) for name in names])[0]
 
 
-def seed_guardian(rng: random.Random, today: date) -> int:
-    guardian = db.session.scalar(select(User).where(User.role == Role.GUARDIAN.value))
-    units = {u.name: u for u in db.session.scalars(select(Unit).order_by(Unit.id))}
-    themes = {t.name: t for t in db.session.scalars(select(Theme))}
-    groups = list(db.session.scalars(select(StaffGroup).order_by(StaffGroup.position)))
-    _emerging_cluster(rng, units["Ward 12 (General Surgery)"], themes, today)
-    count = _cases_for_queue(rng, themes, today, guardian)
+@dataclass
+class Cases:
+    """The guardian's case records and their entries, written at the end in bulk."""
+
+    today: date
+    guardian: int | None
+    references: UniqueCodes = field(default_factory=lambda: UniqueCodes(GuardianCase.reference))
+    cases: list[Row] = field(default_factory=list)
+    themes: list[Row] = field(default_factory=list)
+    entries: list[Row] = field(default_factory=list)
+
+    def write(self) -> None:
+        insert_rows(GuardianCase, self.cases)
+        insert_rows(case_themes, self.themes)
+        insert_rows(CaseEntry, self.entries)
+
+
+def seed_guardian(rng: random.Random, today: date, made: list[int]) -> int:
+    """The guardian's cases: one for each concern in the guardian's queue (those of `made`,
+    the demo's submissions in the order made, first), and cases raised outside engage."""
+    guardian = db.session.scalar(select(User.id).where(User.role == Role.GUARDIAN.value))
+    units = {u.name: u.id for u in db.session.scalars(select(Unit).order_by(Unit.id))}
+    themes = {t.name: t.id for t in db.session.scalars(select(Theme))}
+    groups = list(db.session.scalars(select(StaffGroup.id).order_by(StaffGroup.position)))
+    made = [*made, *_emerging_cluster(rng, units["Ward 12 (General Surgery)"], themes, today)]
+    cases = Cases(today, guardian)
+    count = _cases_for_queue(rng, cases, themes, groups, made)
     first = Quarter.of(today - timedelta(weeks=104))
     quarter = first
     while quarter.start <= today:
-        count += _quarter_cases(rng, quarter, today, units, themes, groups, guardian)
+        count += _quarter_cases(rng, cases, quarter, units, themes, groups)
         quarter = Quarter(quarter.year + (quarter.number == 4), quarter.number % 4 + 1)
+    cases.write()
     db.session.add(
         ReportLearning(
             period=Quarter.of(today).previous().key,
             learning=LEARNING,
-            updated_by_id=guardian.id if guardian else None,
+            updated_by_id=guardian,
             updated_on=today,
         )
     )
@@ -141,64 +163,75 @@ def seed_guardian(rng: random.Random, today: date) -> int:
 
 def _case(
     rng: random.Random,
+    cases: Cases,
     raised_on: date,
-    today: date,
     *,
-    themes: list[Theme],
-    unit: Unit | None,
-    group: StaffGroup | None,
+    themes: list[tuple[str, int]],
+    unit: int | None,
+    group: int | None,
     mode: str,
     channel: str = "engage",
-    submission: Submission | None = None,
+    submission: int | None = None,
     detriment: bool = False,
     close_within: int | None = None,
-) -> GuardianCase:
-    case = GuardianCase(
-        id=random_id(),
-        reference=new_case_reference(),
-        submission_id=submission.id if submission else None,
-        channel=channel,
-        mode=mode,
-        raised_on=raised_on,
-        unit_id=unit.id if unit else None,
-        staff_group_id=group.id if group else None,
-        summary="" if submission else SUMMARIES.get(themes[0].name, SUMMARIES["Other"]),
-        person=rng.choice(PEOPLE) if not submission and mode != "anonymous" else None,
-        detriment_indicated=detriment,
-        created_on=raised_on,
-        themes=themes,
-    )
+) -> Row:
+    """A case record (its themes by name and id), closed if that day has come."""
+    case: Row = {
+        "id": random_id(),
+        "reference": cases.references.new(random_case_reference),
+        "submission_id": submission,
+        "channel": channel,
+        "mode": mode,
+        "raised_on": raised_on,
+        "unit_id": unit,
+        "staff_group_id": group,
+        "summary": "" if submission else SUMMARIES.get(themes[0][0], SUMMARIES["Other"]),
+        "person": rng.choice(PEOPLE) if not submission and mode != "anonymous" else None,
+        "detriment_indicated": detriment,
+        "created_on": raised_on,
+        "closed_on": None,
+        "outcome": None,
+        "detriment_question_due_on": None,
+        "speak_up_again": None,
+        "speak_up_again_on": None,
+        "detriment_asked_on": None,
+        "detriment_answer": None,
+        "detriment_answer_on": None,
+    }
     closed_on = raised_on + timedelta(days=close_within or rng.randint(14, 80))
-    if closed_on < today:
-        case.closed_on, case.outcome = closed_on, rng.choice(OUTCOMES)
-        case.detriment_question_due_on = add_months(closed_on, 3)
-    db.session.add(case)
-    db.session.flush()  # entries refer to it by id, without a relationship to order them
+    if closed_on < cases.today:
+        case["closed_on"], case["outcome"] = closed_on, rng.choice(OUTCOMES)
+        case["detriment_question_due_on"] = add_months(closed_on, 3)
+    cases.cases.append(case)
+    cases.themes += [{"case_id": case["id"], "theme_id": theme} for _, theme in themes]
     return case
 
 
-def _answer(case: GuardianCase, today: date, again: str | None, detriment: str | None) -> None:
-    if case.closed_on is None:
+def _answer(case: Row, today: date, again: str | None, detriment: str | None) -> None:
+    if case["closed_on"] is None:
         return
-    answered = case.closed_on + timedelta(days=3)
+    answered = case["closed_on"] + timedelta(days=3)
     if again and answered <= today:
-        case.speak_up_again, case.speak_up_again_on = again, answered
-    due = case.detriment_question_due_on
+        case["speak_up_again"], case["speak_up_again_on"] = again, answered
+    due = case["detriment_question_due_on"]
     if due is not None and due <= today:
-        case.detriment_asked_on = due
+        case["detriment_asked_on"] = due
         if detriment and due + timedelta(days=5) <= today:
-            case.detriment_answer, case.detriment_answer_on = detriment, due + timedelta(days=5)
+            case["detriment_answer"], case["detriment_answer_on"] = (
+                detriment,
+                due + timedelta(days=5),
+            )
 
 
 def _quarter_cases(
     rng: random.Random,
+    cases: Cases,
     quarter: Quarter,
-    today: date,
-    units: dict[str, Unit],
-    themes: dict[str, Theme],
-    groups: list[StaffGroup],
-    guardian: User | None,
+    units: dict[str, int],
+    themes: dict[str, int],
+    groups: list[int],
 ) -> int:
+    today = cases.today
     unit_names, theme_names = sorted(units), sorted(themes)
     made = 0
     # One case from each worker group early in the quarter, closed within it: the return's
@@ -209,11 +242,12 @@ def _quarter_cases(
         raised = quarter.start + timedelta(days=index * 2)
         if raised > today:
             break
+        national = NATIONAL[index % 4]
         case = _case(
             rng,
+            cases,
             raised,
-            today,
-            themes=[themes[NATIONAL[index % 4]]],
+            themes=[(national, themes[national])],
             unit=units[_weighted(rng, unit_names, UNIT_WEIGHTS)],
             group=group,
             mode=("open", "confidential", "anonymous")[index % 3],
@@ -222,7 +256,7 @@ def _quarter_cases(
             close_within=30 + index,
         )
         _answer(case, today, answers[index % 4], follow_ups[index % 3])
-        _entries(rng, case, today, guardian)
+        _entries(rng, cases, case)
         made += 1
     day = quarter.start
     while day < min(quarter.end, today):
@@ -231,14 +265,14 @@ def _quarter_cases(
             if raised >= min(quarter.end, today):
                 continue
             main = _weighted(rng, theme_names, THEME_WEIGHTS)
-            chosen = [themes[main]]
+            chosen = [(main, themes[main])]
             if rng.random() < 0.3:
-                extra = themes[rng.choice(NATIONAL)]
-                chosen += [extra] if extra not in chosen else []
+                extra = rng.choice(NATIONAL)
+                chosen += [(extra, themes[extra])] if extra != main else []
             case = _case(
                 rng,
+                cases,
                 raised,
-                today,
                 themes=chosen,
                 unit=units[_weighted(rng, unit_names, UNIT_WEIGHTS)],
                 group=rng.choice(groups[:7]),
@@ -249,27 +283,27 @@ def _quarter_cases(
             again = rng.choices(answers, (70, 8, 12, 10))[0] if rng.random() < 0.7 else None
             follow = rng.choices(follow_ups, (85, 8, 7))[0] if rng.random() < 0.6 else None
             _answer(case, today, again, follow)
-            _entries(rng, case, today, guardian)
+            _entries(rng, cases, case)
             made += 1
         day += timedelta(days=7)
     return made
 
 
-def _entries(rng: random.Random, case: GuardianCase, today: date, guardian: User | None) -> None:
+def _entries(rng: random.Random, cases: Cases, case: Row) -> None:
     def add(kind: str, days: int, body: str, referred_to: str | None = None) -> None:
-        happened = case.raised_on + timedelta(days=days)
-        if happened > today or (case.closed_on and happened > case.closed_on):
+        happened = case["raised_on"] + timedelta(days=days)
+        if happened > cases.today or (case["closed_on"] and happened > case["closed_on"]):
             return
-        db.session.add(
-            CaseEntry(
-                case_id=case.id,
-                kind=kind,
-                referred_to=referred_to,
-                body=body,
-                happened_on=happened,
-                author_id=guardian.id if guardian else None,
-                created_at=datetime.combine(happened, time(10, 0)),
-            )
+        cases.entries.append(
+            {
+                "case_id": case["id"],
+                "kind": kind,
+                "referred_to": referred_to,
+                "body": body,
+                "happened_on": happened,
+                "author_id": cases.guardian,
+                "created_at": datetime.combine(happened, time(10, 0)),
+            }
         )
 
     add("contact", 0, "First conversation: listened, explained the options and what happens next.")
@@ -282,74 +316,82 @@ def _entries(rng: random.Random, case: GuardianCase, today: date, guardian: User
 
 
 def _cases_for_queue(
-    rng: random.Random, themes: dict[str, Theme], today: date, guardian: User | None
+    rng: random.Random, cases: Cases, themes: dict[str, int], groups: list[int], made: list[int]
 ) -> int:
-    concerns = db.session.scalars(
-        select(Submission).where(
-            Submission.kind == Kind.CONCERN.value, Submission.queue == Queue.GUARDIAN.value
+    names = {theme: name for name, theme in themes.items()}
+    query = select(
+        Submission.id,
+        Submission.theme_id,
+        Submission.patient_safety,
+        Submission.submitter_id,
+        Submission.submitted_on,
+        Submission.unit_id,
+        Submission.mode,
+        Submission.status,
+        Submission.closed_on,
+    ).where(Submission.kind == Kind.CONCERN.value, Submission.queue == Queue.GUARDIAN.value)
+    concerns = in_order_made(db.session.execute(query), made)
+    submitters = {
+        user: group
+        for user, group in db.session.execute(
+            select(User.id, User.staff_group_id).where(
+                User.id.in_({c.submitter_id for c in concerns if c.submitter_id})
+            )
         )
-    ).all()
-    groups = list(db.session.scalars(select(StaffGroup).order_by(StaffGroup.position)))
+    }
     for submission in concerns:
-        chosen = [submission.theme]
-        if submission.patient_safety and submission.theme.name != NATIONAL[0]:
-            chosen.append(themes[NATIONAL[0]])
-        submitter = (
-            db.session.get(User, submission.submitter_id) if submission.submitter_id else None
-        )
-        group = submitter.staff_group if submitter else rng.choice(groups)
+        chosen = [(names[submission.theme_id], submission.theme_id)]
+        if submission.patient_safety and chosen[0][0] != NATIONAL[0]:
+            chosen.append((NATIONAL[0], themes[NATIONAL[0]]))
+        submitter = submission.submitter_id
+        group = submitters[submitter] if submitter else rng.choice(groups)
         case = _case(
             rng,
+            cases,
             submission.submitted_on,
-            today,
             themes=chosen,
-            unit=submission.unit,
+            unit=submission.unit_id,
             group=group,
             mode=submission.mode,
-            submission=submission,
+            submission=submission.id,
             detriment=rng.random() < 0.05,
         )
-        if not submission.status_enum.is_ending:
-            case.closed_on = case.outcome = case.detriment_question_due_on = None
+        if not Status(submission.status).is_ending:
+            case["closed_on"] = case["outcome"] = case["detriment_question_due_on"] = None
         elif submission.closed_on is not None:
-            case.closed_on = submission.closed_on
-            case.detriment_question_due_on = add_months(submission.closed_on, 3)
-        _answer(case, today, rng.choice(("yes", "yes", "maybe", "no")), "no")
-        _entries(rng, case, today, guardian)
+            case["closed_on"] = submission.closed_on
+            case["detriment_question_due_on"] = add_months(submission.closed_on, 3)
+        _answer(case, cases.today, rng.choice(("yes", "yes", "maybe", "no")), "no")
+        _entries(rng, cases, case)
     return len(concerns)
 
 
 def _emerging_cluster(
-    rng: random.Random, unit: Unit, themes: dict[str, Theme], today: date
-) -> None:
+    rng: random.Random, unit: int, themes: dict[str, int], today: date
+) -> list[int]:
     staff = list(
-        db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "staff"))
+        db.session.scalars(
+            select(User.id).where(User.unit_id == unit, User.role == "staff").order_by(User.id)
+        )
     )
+    rows = Rows(submission_references())
     for index, (title, description) in enumerate(CLUSTER):
         day = today - timedelta(days=3 + index * 6)
-        submitter = staff[index % len(staff)]
-        submission = Submission(
+        submission = submission_row(
             id=random_id(),
-            reference=new_reference(Kind.CONCERN),
+            reference=rows.references.new(lambda: random_reference(Kind.CONCERN)),
             kind=Kind.CONCERN.value,
             mode=SpeakUpMode.CONFIDENTIAL.value,
             queue=Queue.GUARDIAN.value,
-            status=Status.SUBMITTED.value,
             title=title,
             description=description,
-            unit_id=unit.id,
-            theme_id=themes["Staffing and workload"].id,
-            submitter_id=submitter.id,
+            unit_id=unit,
+            theme_id=themes["Staffing and workload"],
+            submitter_id=staff[index % len(staff)],
             submitted_on=day,
             submitted_at=datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59))),
         )
-        db.session.add(submission)
-        db.session.flush()
-        db.session.add(
-            StatusChange(
-                submission_id=submission.id,
-                to_status=Status.SUBMITTED.value,
-                changed_on=day,
-                changed_at=submission.submitted_at,
-            )
-        )
+        rows.submissions.append(submission)
+        rows.change(submission, Status.SUBMITTED, day, changed_at=submission["submitted_at"])
+    rows.write()
+    return [submission["id"] for submission in rows.submissions]

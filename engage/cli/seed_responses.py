@@ -9,9 +9,17 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from engage.accounts.models import Role, User
+from engage.cli.seed_rows import (
+    Row,
+    in_order_made,
+    insert_returning_ids,
+    insert_rows,
+    leaders_by_unit,
+    update_rows,
+)
 from engage.extensions import db
 from engage.responses.models import Action, ActionStatus, Decision, Outcome, Publication
-from engage.submissions.models import Queue, Status, StatusChange, Submission
+from engage.submissions.models import Queue, Status, StatusChange, Submission, Theme
 
 DECIDED = (Status.DECISION_MADE.value, Status.CLOSED.value, Status.NOT_TAKEN_FORWARD.value)
 ACTION_STEPS = {
@@ -38,15 +46,23 @@ WE_DID = {
 }
 
 
-def seed_responses(rng: random.Random, today: date) -> int:
-    leaders = {
-        scope.unit_id: user
-        for user in db.session.scalars(select(User).where(User.role == Role.LEADER.value))
-        for scope in user.scopes
-    }
-    guardian = db.session.scalar(select(User).where(User.role == Role.GUARDIAN.value))
-    decided = db.session.scalars(select(Submission).where(Submission.status.in_(DECIDED)))
-    count = 0
+def seed_responses(rng: random.Random, today: date, made: list[int]) -> int:
+    """Decisions, actions and publications for the decided submissions (those of `made`, the
+    demo's submissions in the order made, in that order)."""
+    leaders = leaders_by_unit()
+    guardian = db.session.scalar(select(User.id).where(User.role == Role.GUARDIAN.value))
+    themes = {theme: name for theme, name in db.session.execute(select(Theme.id, Theme.name))}
+    decision_changes = select(StatusChange.submission_id, StatusChange.changed_on).where(
+        StatusChange.to_status.in_((Status.DECISION_MADE.value, Status.NOT_TAKEN_FORWARD.value))
+    )
+    decisions_on = {submission: day for submission, day in db.session.execute(decision_changes)}
+    decided = in_order_made(
+        db.session.scalars(select(Submission).where(Submission.status.in_(DECIDED))), made
+    )
+    decisions: list[Row] = []
+    actions: list[Row] = []
+    parents: list[int | None] = []  # each action's parent, by its position in `actions`
+    publications: list[Row] = []
     for submission in decided:
         handler = (
             guardian
@@ -55,39 +71,43 @@ def seed_responses(rng: random.Random, today: date) -> int:
         )
         if handler is None:
             continue
-        decided_on = _decided_on(submission)
+        decided_on = decisions_on.get(submission.id) or submission.submitted_on
         outcome = _outcome(submission, rng)
-        db.session.add(
-            Decision(
-                submission_id=submission.id,
-                outcome=outcome.value,
-                response="Thank you for raising this. " + WE_DID[outcome],
-                reason="The budget for this year is committed."
+        decisions.append(
+            {
+                "submission_id": submission.id,
+                "outcome": outcome.value,
+                "response": "Thank you for raising this. " + WE_DID[outcome],
+                "reason": "The budget for this year is committed."
                 if outcome is Outcome.NOT_TAKEN_FORWARD
                 else None,
-                decided_by_id=handler.id,
-                decided_on=decided_on,
-                decided_at=datetime.combine(decided_on, time(11, 0)),
-            )
+                "decided_by_id": handler,
+                "decided_on": decided_on,
+                "decided_at": datetime.combine(decided_on, time(11, 0)),
+            }
         )
+        theme = themes[submission.theme_id]
         if outcome is not Outcome.NOT_TAKEN_FORWARD:
-            _actions(submission, handler, decided_on, today, rng)
+            parent, steps = _actions(submission, theme, handler, decided_on, today, rng)
+            parents += [None] + [len(actions)] * len(steps)
+            actions += [parent, *steps]
         if (today - decided_on).days > 30 and rng.random() < 0.6:
-            _publish(submission, handler, outcome, decided_on, today, rng)
-        count += 1
-    return count
-
-
-def _decided_on(submission: Submission) -> date:
-    change = db.session.scalar(
-        select(StatusChange.changed_on).where(
-            StatusChange.submission_id == submission.id,
-            StatusChange.to_status.in_(
-                (Status.DECISION_MADE.value, Status.NOT_TAKEN_FORWARD.value)
-            ),
-        )
+            publications.append(
+                _publish(submission, theme, handler, outcome, decided_on, today, rng)
+            )
+    insert_rows(Decision, decisions)
+    # A step refers to its parent action, which has its identifier once inserted.
+    ids = insert_returning_ids(Action, actions, by="submission_id")
+    update_rows(
+        Action,
+        [
+            {"id": ids[index], "parent_id": ids[parent]}
+            for index, parent in enumerate(parents)
+            if parent is not None
+        ],
     )
-    return change or submission.submitted_on
+    insert_rows(Publication, publications)
+    return len(decisions)
 
 
 def _outcome(submission: Submission, rng: random.Random) -> Outcome:
@@ -97,78 +117,80 @@ def _outcome(submission: Submission, rng: random.Random) -> Outcome:
 
 
 def _actions(
-    submission: Submission, owner: User, decided_on: date, today: date, rng: random.Random
-) -> None:
-    steps = ACTION_STEPS.get(submission.theme.name, ["Make the change", "Review it with staff"])
-    parent = Action(
-        submission_id=submission.id,
-        description=f"Deliver: {submission.title}",
-        owner_id=owner.id,
-        due_on=decided_on + timedelta(days=60),
-        status=ActionStatus.IN_PROGRESS.value,
-        progress=0,
-        created_at=datetime.combine(decided_on, time(12, 0)),
-        updated_at=datetime.combine(decided_on, time(12, 0)),
-    )
-    db.session.add(parent)
-    db.session.flush()
+    submission: Submission,
+    theme: str,
+    owner: int,
+    decided_on: date,
+    today: date,
+    rng: random.Random,
+) -> tuple[Row, list[Row]]:
+    """The action and its steps (whose parent the caller sets, once the action has an id)."""
+    steps = ACTION_STEPS.get(theme, ["Make the change", "Review it with staff"])
+    created = datetime.combine(decided_on, time(12, 0))
+    parent: Row = {
+        "submission_id": submission.id,
+        "description": f"Deliver: {submission.title}",
+        "owner_id": owner,
+        "due_on": decided_on + timedelta(days=60),
+        "status": ActionStatus.IN_PROGRESS.value,
+        "progress": 0,
+        "completed_on": None,
+        "created_at": created,
+        "updated_at": created,
+    }
+    rows = []
     finished = 0
     for number, step in enumerate(steps, 1):
         due = decided_on + timedelta(days=20 * number)
         done = due < today and rng.random() < 0.85
         finished += done
-        db.session.add(
-            Action(
-                submission_id=submission.id,
-                parent_id=parent.id,
-                description=step,
-                owner_id=owner.id,
-                due_on=due,
-                status=(
+        rows.append(
+            {
+                "submission_id": submission.id,
+                "description": step,
+                "owner_id": owner,
+                "due_on": due,
+                "status": (
                     ActionStatus.DONE
                     if done
                     else ActionStatus.IN_PROGRESS
                     if due < today + timedelta(days=20)
                     else ActionStatus.PLANNED
                 ).value,
-                progress=100 if done else rng.choice([0, 25, 50]),
-                completed_on=min(due, today) if done else None,
-                created_at=parent.created_at,
-                updated_at=parent.created_at,
-            )
+                "progress": 100 if done else rng.choice([0, 25, 50]),
+                "completed_on": min(due, today) if done else None,
+                "created_at": created,
+                "updated_at": created,
+            }
         )
     if finished == len(steps):
-        parent.status, parent.progress, parent.completed_on = (
+        parent["status"], parent["progress"], parent["completed_on"] = (
             ActionStatus.DONE.value,
             100,
-            min(parent.due_on, today),
+            min(parent["due_on"], today),
         )
+    return parent, rows
 
 
 def _publish(
     submission: Submission,
-    handler: User,
+    theme: str,
+    handler: int,
     outcome: Outcome,
     decided_on: date,
     today: date,
     rng: random.Random,
-) -> None:
+) -> Row:
     # Concerns raised confidentially or anonymously are summarised in the handler's own words.
     own_words = submission.hides_submitter
-    you_said = (
-        f"Staff raised a concern about {submission.theme.name.lower()}."
-        if own_words
-        else submission.title
-    )
+    you_said = f"Staff raised a concern about {theme.lower()}." if own_words else submission.title
     published_on = min(decided_on + timedelta(days=rng.randint(14, 60)), today)
-    db.session.add(
-        Publication(
-            submission_id=submission.id,
-            unit_id=submission.unit_id,
-            theme_id=submission.theme_id,
-            you_said=you_said,
-            we_did=WE_DID[outcome],
-            published_on=published_on,
-            published_by_id=handler.id,
-        )
-    )
+    return {
+        "submission_id": submission.id,
+        "unit_id": submission.unit_id,
+        "theme_id": submission.theme_id,
+        "you_said": you_said,
+        "we_did": WE_DID[outcome],
+        "published_on": published_on,
+        "published_by_id": handler,
+    }

@@ -41,10 +41,15 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PATIENT_SAFETY_THEME = "Patient safety and quality"
 
 
+def random_case_reference() -> str:
+    """A case reference of the form GC-7KQ4-M2XD, not yet checked against those in use."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"GC-{body[:4]}-{body[4:]}"
+
+
 def new_case_reference() -> str:
     while True:
-        body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-        reference = f"GC-{body[:4]}-{body[4:]}"
+        reference = random_case_reference()
         taken = select(GuardianCase.id).where(GuardianCase.reference == reference)
         if db.session.scalar(taken) is None:
             return reference

@@ -22,10 +22,15 @@ _LOOK_ALIKES = str.maketrans("OIL", "011")
 _PREFIX = {Kind.IDEA: "ID", Kind.CONCERN: "CN"}
 
 
+def random_reference(kind: Kind) -> str:
+    """A reference of the form CN-7KQ4-M2XD, not yet checked against those in use."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{_PREFIX[kind]}-{body[:4]}-{body[4:]}"
+
+
 def new_reference(kind: Kind) -> str:
     while True:
-        body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-        reference = f"{_PREFIX[kind]}-{body[:4]}-{body[4:]}"
+        reference = random_reference(kind)
         if (
             db.session.scalar(select(Submission.id).where(Submission.reference == reference))
             is None
