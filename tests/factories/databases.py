@@ -28,10 +28,16 @@ def with_database(url: str, name: str) -> str:
     return sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
+def _maintenance_engine(server_url: str) -> sa.Engine:
+    """The server's `postgres` database, which every installation has: the database the URL
+    names may be the one to be created (a run without xdist on a new name)."""
+    return sa.create_engine(with_database(server_url, "postgres"), isolation_level="AUTOCOMMIT")
+
+
 def create_postgres_database(server_url: str, name: str, *, replace: bool = False) -> str:
     """Create database `name` on the server `server_url` points at, unless it exists (or drop
     it first, with `replace`); return its URL."""
-    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    server = _maintenance_engine(server_url)
     try:
         with server.connect() as connection:
             if replace:
@@ -47,7 +53,7 @@ def create_postgres_database(server_url: str, name: str, *, replace: bool = Fals
 
 
 def drop_postgres_database(server_url: str, name: str) -> None:
-    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    server = _maintenance_engine(server_url)
     try:
         with server.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
