@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import count
 
@@ -17,6 +18,8 @@ from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 
 PASSPHRASE = "purple elephants dance"
+FOLLOWUP_CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+_SHOWN_CODE = re.compile(r"Your private follow-up code<br><strong[^>]*>([^<]*)</strong>")
 _sequence = count(1)
 
 
@@ -98,8 +101,14 @@ def heading_seen_by(client: FlaskClient, reader: User, submission_id: int, body:
     return message_heading(page, body)
 
 
+def shown_followup_code(receipt: str) -> str:
+    """The follow-up code a receipt page shows, read where it shows it: the page's random
+    tokens (its CSP nonce, a CSRF token) can by chance hold text shaped like a code."""
+    shown = _SHOWN_CODE.search(receipt)
+    assert shown and FOLLOWUP_CODE.fullmatch(shown.group(1)), receipt
+    return shown.group(1)
+
+
 def page_text(html: str) -> str:
     """A page's words as a reader sees them: tags dropped, white space collapsed."""
-    import re
-
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
