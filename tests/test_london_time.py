@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from engage.audit.services import record
 from engage.extensions import db
-from engage.submissions import services
-from engage.submissions.models import Kind, Message, SpeakUpMode
+from engage.submissions.models import Kind, Message
 from engage.timeutil import london_day, london_time
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.forms import date_query
@@ -25,7 +24,7 @@ from tests.factories.submissions import (
     leader_replies_on_a_ward,
     make_submission,
     message_heading,
-    theme,
+    submit_anonymously,
 )
 
 # (UTC, as London's clock reads it): either side of each change in 2026.
@@ -78,19 +77,8 @@ def test_a_message_is_dated_by_londons_day(client: FlaskClient) -> None:
 
 def test_anonymous_messages_still_show_only_a_day(client: FlaskClient) -> None:
     ward = make_unit()
-    receipt = services.submit(
-        None,
-        services.NewSubmission(
-            kind=Kind.CONCERN,
-            title="Broken hoist",
-            description="The hoist in bay 2 has been broken for a week.",
-            unit_id=ward.id,
-            theme_id=theme().id,
-            patient_safety=False,
-            mode=SpeakUpMode.ANONYMOUS,
-            to_guardian=False,
-            passphrase=PASSPHRASE,
-        ),
+    receipt = submit_anonymously(
+        ward, title="Broken hoist", description="The hoist in bay 2 has been broken for a week."
     )
     client.post("/check", data={"reference": receipt.followup_code, "passphrase": PASSPHRASE})
     client.post("/check/case/messages", data={"body": "It is still broken"})

@@ -60,6 +60,24 @@ def make_submission(
     return submission
 
 
+def submit_anonymously(unit: Unit, *, title: str, description: str) -> services.Receipt:
+    """An anonymous concern, made as a signed-out visitor makes one; its receipt holds the
+    follow-up code that opens it with PASSPHRASE."""
+    return services.submit(
+        None,
+        services.NewSubmission(
+            kind=Kind.CONCERN,
+            title=title,
+            description=description,
+            unit_id=unit.id,
+            theme_id=theme().id,
+            patient_safety=False,
+            mode=SpeakUpMode.ANONYMOUS,
+            passphrase=PASSPHRASE,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class WardReply:
     """A leader's reply on an idea raised on the ward they lead."""

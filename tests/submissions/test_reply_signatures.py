@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from engage.accounts.models import Role
-from engage.submissions import services
 from engage.submissions.models import Kind, SpeakUpMode
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_directorate, make_unit
@@ -17,7 +16,7 @@ from tests.factories.submissions import (
     make_submission,
     message_heading,
     reply,
-    theme,
+    submit_anonymously,
 )
 
 
@@ -56,19 +55,10 @@ def test_the_guardians_reply_is_signed_as_the_guardian(client: FlaskClient) -> N
 def test_an_anonymous_submitter_sees_the_role_only(client: FlaskClient) -> None:
     ward = make_unit()
     guardian = make_user(Role.GUARDIAN, name="Gerry Guardian")
-    receipt = services.submit(
-        None,
-        services.NewSubmission(
-            kind=Kind.CONCERN,
-            title="Rota pressure",
-            description="People are pressured to swap shifts at short notice.",
-            unit_id=ward.id,
-            theme_id=theme().id,
-            patient_safety=False,
-            mode=SpeakUpMode.ANONYMOUS,
-            to_guardian=False,
-            passphrase=PASSPHRASE,
-        ),
+    receipt = submit_anonymously(
+        ward,
+        title="Rota pressure",
+        description="People are pressured to swap shifts at short notice.",
     )
     reply(client, guardian, receipt.submission_id, "Can you say which weeks")
     client.post("/check", data={"reference": receipt.followup_code, "passphrase": PASSPHRASE})
