@@ -11,16 +11,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engage.accounts.models import Role
 from engage.audit.services import record
 from engage.extensions import db
-from engage.submissions import services
-from engage.submissions.models import Kind, Message, SpeakUpMode
+from engage.submissions.models import Kind, Message
 from engage.timeutil import london_day, london_time
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.forms import date_query
 from tests.factories.organisation import make_unit
-from tests.factories.submissions import PASSPHRASE, make_submission, theme
+from tests.factories.submissions import (
+    PASSPHRASE,
+    heading_seen_by,
+    leader_replies_on_a_ward,
+    make_submission,
+    message_heading,
+    submit_anonymously,
+)
 
 # (UTC, as London's clock reads it): either side of each change in 2026.
 BOUNDARIES = [
@@ -44,29 +49,17 @@ def test_no_moment_shows_nothing() -> None:
     assert london_time(None) == ""
 
 
-def _message_heading(page: str, body: str) -> str:
-    end = page.index(body)
-    return page[page.rindex("<li", 0, end) : end]
-
-
 @pytest.mark.parametrize(("moment", "shown"), BOUNDARIES[:6])
 def test_a_reply_shows_the_wards_clock_time(
     app: Flask, client: FlaskClient, moment: datetime, shown: str
 ) -> None:
-    ward = make_unit()
-    raiser = make_user(unit=ward)
-    leader = make_user(Role.LEADER, leads_units=(ward,))
-    idea = make_submission(raiser, kind=Kind.IDEA)
-    sign_in(client, leader)
-    client.post(f"/submissions/{idea.id}/messages", data={"body": "We have ordered more"})
-    message = db.session.scalars(select(Message).where(Message.submission_id == idea.id)).one()
+    scene = leader_replies_on_a_ward(client, "We have ordered more")
+    message = db.session.scalars(
+        select(Message).where(Message.submission_id == scene.idea.id)
+    ).one()
     message.sent_at = moment
     db.session.commit()
-    client.post("/sign-out")
-    sign_in(client, raiser)
-    heading = _message_heading(
-        client.get(f"/submissions/{idea.id}").get_data(as_text=True), "We have ordered more"
-    )
+    heading = heading_seen_by(client, scene.raiser, scene.idea.id, "We have ordered more")
     assert f"at {shown.split(' at ')[1]}" in heading
     assert "UTC" not in heading
 
@@ -84,24 +77,13 @@ def test_a_message_is_dated_by_londons_day(client: FlaskClient) -> None:
 
 def test_anonymous_messages_still_show_only_a_day(client: FlaskClient) -> None:
     ward = make_unit()
-    receipt = services.submit(
-        None,
-        services.NewSubmission(
-            kind=Kind.CONCERN,
-            title="Broken hoist",
-            description="The hoist in bay 2 has been broken for a week.",
-            unit_id=ward.id,
-            theme_id=theme().id,
-            patient_safety=False,
-            mode=SpeakUpMode.ANONYMOUS,
-            to_guardian=False,
-            passphrase=PASSPHRASE,
-        ),
+    receipt = submit_anonymously(
+        ward, title="Broken hoist", description="The hoist in bay 2 has been broken for a week."
     )
     client.post("/check", data={"reference": receipt.followup_code, "passphrase": PASSPHRASE})
     client.post("/check/case/messages", data={"body": "It is still broken"})
     page = client.get("/check/case").get_data(as_text=True)
-    heading = _message_heading(page, "It is still broken")
+    heading = message_heading(page, "It is still broken")
     assert re.search(r"\d{1,2} \w+ \d{4}", heading), "the day is shown"
     assert not re.search(r"\d\d:\d\d", heading), "an anonymous message shows no time"
 

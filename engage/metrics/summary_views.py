@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,6 +21,7 @@ from engage.metrics.series import Grain
 from engage.metrics.view_forms import ControlsForm, RebaseForm, SettingForm
 
 LEVELS = "any(trust, directorate, unit)"
+T = TypeVar("T")
 
 
 def _controls(level: Level) -> tuple[ControlsForm, dict[str, Any]]:
@@ -72,11 +74,13 @@ def _theme() -> int:
     return int(theme) if theme.isdigit() and len(theme) < 10 else NO_THEME
 
 
-@bp.route(f"/<{LEVELS}:level>/<int:entity_id>/<metric>")
-@login_required
-def chart(level: str, entity_id: int, metric: str) -> ResponseReturnValue:
+def _chart_for_request(
+    level: str, entity_id: int, metric: str, build: Callable[..., T]
+) -> tuple[ControlsForm, Grain, T]:
+    """The chart page and its CSV read the same controls, so they always show the same
+    figures."""
     form, chosen = _controls(Level(level))
-    page = chart_pages.chart_page(
+    built = build(
         current_user,
         Level(level),
         entity_id,
@@ -85,6 +89,13 @@ def chart(level: str, entity_id: int, metric: str) -> ResponseReturnValue:
         grain=chosen["grain"],
         weeks=chosen["weeks"],
     )
+    return form, chosen["grain"], built
+
+
+@bp.route(f"/<{LEVELS}:level>/<int:entity_id>/<metric>")
+@login_required
+def chart(level: str, entity_id: int, metric: str) -> ResponseReturnValue:
+    form, _, page = _chart_for_request(level, entity_id, metric, chart_pages.chart_page)
     return render_template(
         "metrics/metric_chart.html",
         page=page,
@@ -97,17 +108,8 @@ def chart(level: str, entity_id: int, metric: str) -> ResponseReturnValue:
 @bp.route(f"/<{LEVELS}:level>/<int:entity_id>/<metric>.csv")
 @login_required
 def chart_csv(level: str, entity_id: int, metric: str) -> ResponseReturnValue:
-    _, chosen = _controls(Level(level))
-    text = chart_pages.csv_text(
-        current_user,
-        Level(level),
-        entity_id,
-        metric,
-        theme_id=_theme(),
-        grain=chosen["grain"],
-        weeks=chosen["weeks"],
-    )
-    filename = f"{level}-{entity_id}-{metric}-{chosen['grain'].value}.csv"
+    _, grain, text = _chart_for_request(level, entity_id, metric, chart_pages.csv_text)
+    filename = f"{level}-{entity_id}-{metric}-{grain.value}.csv"
     return Response(
         text,
         mimetype="text/csv",

@@ -5,7 +5,9 @@ actions rather than refusals (an earlier version picked fields the form refused)
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -19,7 +21,7 @@ from tests.factories.submissions import make_submission
 
 
 def test_the_load_script_adds_an_action_only_once_offered_and_the_form_accepts_it(
-    client: FlaskClient,
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ward, elsewhere = make_unit(), make_unit()
     leader = make_user(Role.LEADER, leads_units=(ward,))
@@ -35,7 +37,17 @@ def test_the_load_script_adds_an_action_only_once_offered_and_the_form_accepts_i
         data={"outcome": "adopt", "response": "We will buy one."},
     )
     assert link in client.get(f"/submissions/{idea.id}").get_data(as_text=True)
-    for attempt in range(5):  # the owner is chosen at random among those offered
+    # The script picks an owner at random among those offered; here it takes each in turn,
+    # so every offered owner is sent once, in every run.
+    offered: list[str] = []
+
+    def each_in_turn(owners: list[str]) -> str:
+        offered[:] = owners
+        return owners[attempt]
+
+    monkeypatch.setattr(htmlform, "random", SimpleNamespace(choice=each_in_turn))
+    attempt = 0
+    while attempt == 0 or attempt < len(offered):
         page = client.get(f"/submissions/{idea.id}/actions/new").get_data(as_text=True)
         marker = f"load-action-{attempt}"
         data = htmlform.action_data(page, marker, date.today() + timedelta(days=14))
@@ -46,6 +58,10 @@ def test_the_load_script_adds_an_action_only_once_offered_and_the_form_accepts_i
         assert action is not None and action.owner is not None
         assert action.owner.email != "not-an-owner@test.nhs.uk"
         assert action.due_on == date.today() + timedelta(days=14)
+        attempt += 1
+    owners = db.session.scalars(select(Action.owner_id).where(Action.submission_id == idea.id))
+    assert sorted(str(owner) for owner in owners) == sorted(offered)
+    assert len(offered) == 3, "the leader and the two people on the ward"
 
 
 def test_the_form_reader_fills_a_date_in_one_box_or_in_day_month_and_year_boxes() -> None:

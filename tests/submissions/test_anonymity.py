@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, time
 from itertools import pairwise
 
@@ -19,9 +18,7 @@ from engage.submissions.models import Message, StatusChange, Submission
 from engage.submissions.references import followup_digest
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.smtp import Inbox
-from tests.factories.submissions import PASSPHRASE, theme
-
-FOLLOWUP_CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+from tests.factories.submissions import PASSPHRASE, shown_followup_code, theme
 
 
 def _raise_anonymously(client: FlaskClient, user: User) -> str:
@@ -43,9 +40,7 @@ def _raise_anonymously(client: FlaskClient, user: User) -> str:
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Write this code down now" in page
-    match = FOLLOWUP_CODE.search(page)
-    assert match
-    return match.group(0)
+    return shown_followup_code(page)
 
 
 def _submission_for(followup_code: str) -> Submission:

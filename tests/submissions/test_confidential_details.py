@@ -18,15 +18,9 @@ from tests.factories.accounts import make_user, sign_in
 from tests.factories.digests import deliver_alerts_after
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
-from tests.factories.submissions import make_submission
+from tests.factories.submissions import make_submission, message_heading
 
 TIME_OF_DAY = re.compile(r"at \d\d:\d\d")
-
-
-def _message_line(page: str, body: str) -> str:
-    """The card of the message with this body: its heading line and the body."""
-    end = page.index(body)
-    return page[page.rindex("<li", 0, end) : end]
 
 
 def test_leaders_see_the_day_of_a_confidential_submitters_message_not_the_time(
@@ -44,21 +38,21 @@ def test_leaders_see_the_day_of_a_confidential_submitters_message_not_the_time(
     sign_in(client, leader)
     client.post(f"/submissions/{idea.id}/messages", data={"body": "Thanks, looking at it"})
     as_leader = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
-    theirs = _message_line(as_leader, "Sent from the ward PC")
+    theirs = message_heading(as_leader, "Sent from the ward PC")
     assert date.today().strftime("%-d %B %Y") in theirs
     assert not TIME_OF_DAY.search(theirs)
-    assert TIME_OF_DAY.search(_message_line(as_leader, "Thanks, looking at it"))
+    assert TIME_OF_DAY.search(message_heading(as_leader, "Thanks, looking at it"))
     client.post("/sign-out")
 
     sign_in(client, raiser)
     seen = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
-    assert TIME_OF_DAY.search(_message_line(seen, "Sent from the ward PC"))
+    assert TIME_OF_DAY.search(message_heading(seen, "Sent from the ward PC"))
     concern = make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
     client.post(f"/submissions/{concern.id}/messages", data={"body": "Told the guardian"})
     client.post("/sign-out")
     sign_in(client, guardian)
     seen = client.get(f"/submissions/{concern.id}").get_data(as_text=True)
-    assert TIME_OF_DAY.search(_message_line(seen, "Told the guardian")), "the guardian knows"
+    assert TIME_OF_DAY.search(message_heading(seen, "Told the guardian")), "the guardian knows"
 
 
 def test_an_open_submitters_messages_keep_their_time_for_leaders(client: FlaskClient) -> None:
@@ -71,7 +65,7 @@ def test_an_open_submitters_messages_keep_their_time_for_leaders(client: FlaskCl
     client.post("/sign-out")
     sign_in(client, leader)
     page = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
-    assert TIME_OF_DAY.search(_message_line(page, "Openly said"))
+    assert TIME_OF_DAY.search(message_heading(page, "Openly said"))
 
 
 def _mentions(mail_text: str, submission: Submission) -> bool:

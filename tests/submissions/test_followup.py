@@ -15,9 +15,8 @@ from engage.accounts.models import Role
 from engage.submissions import anonymous
 from engage.submissions.models import Kind, SpeakUpMode, Submission
 from tests.factories.accounts import make_user, sign_in
-from tests.factories.submissions import PASSPHRASE, theme
+from tests.factories.submissions import FOLLOWUP_CODE, PASSPHRASE, shown_followup_code, theme
 
-FOLLOWUP_CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 WRONG = "not the right one at all"
 
 
@@ -42,15 +41,14 @@ def _raise_idea(client: FlaskClient) -> tuple[str, Submission]:
             "passphrase_confirm": PASSPHRASE,
         },
     ).get_data(as_text=True)
-    match = FOLLOWUP_CODE.search(page)
-    assert match, page
+    code = shown_followup_code(page)
     client.post("/sign-out")
     found = db.session.scalar(
-        db.select(Submission).where(Submission.followup_digest == followup_digest(match.group(0)))
+        db.select(Submission).where(Submission.followup_digest == followup_digest(code))
     )
     assert found is not None
-    assert found.reference in page and found.reference != match.group(0)
-    return match.group(0), found
+    assert found.reference in page and found.reference != code
+    return code, found
 
 
 def _try(client: FlaskClient, code: str, passphrase: str, address: str) -> TestResponse:

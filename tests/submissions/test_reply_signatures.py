@@ -6,34 +6,25 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from engage.accounts.models import Role
-from engage.submissions import services
 from engage.submissions.models import Kind, SpeakUpMode
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_directorate, make_unit
-from tests.factories.submissions import PASSPHRASE, make_submission, theme
-
-
-def _heading_of(page: str, body: str) -> str:
-    end = page.index(body)
-    return page[page.rindex("<li", 0, end) : end]
-
-
-def _reply(client: FlaskClient, handler: object, submission_id: int, body: str) -> None:
-    sign_in(client, handler)  # type: ignore[arg-type]
-    client.post(f"/submissions/{submission_id}/messages", data={"body": body})
-    client.post("/sign-out")
+from tests.factories.submissions import (
+    PASSPHRASE,
+    heading_seen_by,
+    leader_replies_on_a_ward,
+    make_submission,
+    message_heading,
+    reply,
+    submit_anonymously,
+)
 
 
 def test_an_open_items_reply_names_the_leader_and_their_role(client: FlaskClient) -> None:
-    ward = make_unit("Ward 9")
-    raiser = make_user(unit=ward)
-    leader = make_user(Role.LEADER, name="Sam Jones", leads_units=(ward,))
-    idea = make_submission(raiser, kind=Kind.IDEA)
-    _reply(client, leader, idea.id, "We will trial it")
-    sign_in(client, raiser)
-    heading = _heading_of(
-        client.get(f"/submissions/{idea.id}").get_data(as_text=True), "We will trial it"
+    scene = leader_replies_on_a_ward(
+        client, "We will trial it", ward_name="Ward 9", leader_name="Sam Jones"
     )
+    heading = heading_seen_by(client, scene.raiser, scene.idea.id, "We will trial it")
     assert "Sam Jones (Leader, Ward 9)" in heading
     assert "person handling it" not in heading
 
@@ -44,11 +35,8 @@ def test_a_confidential_items_reply_gives_the_role_not_the_name(client: FlaskCli
     raiser = make_user(unit=ward)
     leader = make_user(Role.LEADER, name="Alex Lead", leads_directorates=(surgery,))
     idea = make_submission(raiser, kind=Kind.IDEA, mode=SpeakUpMode.CONFIDENTIAL)
-    _reply(client, leader, idea.id, "Looking into it")
-    sign_in(client, raiser)
-    heading = _heading_of(
-        client.get(f"/submissions/{idea.id}").get_data(as_text=True), "Looking into it"
-    )
+    reply(client, leader, idea.id, "Looking into it")
+    heading = heading_seen_by(client, raiser, idea.id, "Looking into it")
     assert "Reply from Directorate leader, Surgery" in heading
     assert "Alex Lead" not in heading
 
@@ -58,10 +46,8 @@ def test_the_guardians_reply_is_signed_as_the_guardian(client: FlaskClient) -> N
     raiser = make_user(unit=ward)
     guardian = make_user(Role.GUARDIAN, name="Gerry Guardian")
     concern = make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
-    _reply(client, guardian, concern.id, "Thank you for telling me")
-    sign_in(client, raiser)
-    page = client.get(f"/submissions/{concern.id}").get_data(as_text=True)
-    heading = _heading_of(page, "Thank you for telling me")
+    reply(client, guardian, concern.id, "Thank you for telling me")
+    heading = heading_seen_by(client, raiser, concern.id, "Thank you for telling me")
     assert "Reply from Freedom to Speak Up guardian" in heading
     assert "Gerry Guardian" not in heading
 
@@ -69,24 +55,15 @@ def test_the_guardians_reply_is_signed_as_the_guardian(client: FlaskClient) -> N
 def test_an_anonymous_submitter_sees_the_role_only(client: FlaskClient) -> None:
     ward = make_unit()
     guardian = make_user(Role.GUARDIAN, name="Gerry Guardian")
-    receipt = services.submit(
-        None,
-        services.NewSubmission(
-            kind=Kind.CONCERN,
-            title="Rota pressure",
-            description="People are pressured to swap shifts at short notice.",
-            unit_id=ward.id,
-            theme_id=theme().id,
-            patient_safety=False,
-            mode=SpeakUpMode.ANONYMOUS,
-            to_guardian=False,
-            passphrase=PASSPHRASE,
-        ),
+    receipt = submit_anonymously(
+        ward,
+        title="Rota pressure",
+        description="People are pressured to swap shifts at short notice.",
     )
-    _reply(client, guardian, receipt.submission_id, "Can you say which weeks")
+    reply(client, guardian, receipt.submission_id, "Can you say which weeks")
     client.post("/check", data={"reference": receipt.followup_code, "passphrase": PASSPHRASE})
     page = client.get("/check/case").get_data(as_text=True)
-    heading = _heading_of(page, "Can you say which weeks")
+    heading = message_heading(page, "Can you say which weeks")
     assert "Reply from Freedom to Speak Up guardian" in heading
     assert "Gerry Guardian" not in page
 

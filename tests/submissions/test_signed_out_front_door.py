@@ -17,9 +17,7 @@ from engage.submissions.models import Queue, SpeakUpMode, Submission
 from engage.throttle import _limiter
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
-from tests.factories.submissions import PASSPHRASE, theme
-
-FOLLOWUP_CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+from tests.factories.submissions import PASSPHRASE, shown_followup_code, theme
 
 
 def _form(unit_id: int, **overrides: str) -> dict[str, str]:
@@ -55,15 +53,14 @@ def test_a_signed_out_visitor_raises_an_anonymous_concern(client: FlaskClient) -
     )
     receipt = response.get_data(as_text=True)
     assert response.status_code == 200 and "Write this code down now" in receipt
-    code = FOLLOWUP_CODE.search(receipt)
-    assert code
+    code = shown_followup_code(receipt)
     concern = db.session.scalar(select(Submission))
     assert concern is not None
     assert concern.mode_enum is SpeakUpMode.ANONYMOUS and concern.queue_enum is Queue.GUARDIAN
     assert concern.submitter_id is None and concern.unit_id == ward.id
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
 
-    opened = client.post("/check", data={"reference": code.group(0), "passphrase": PASSPHRASE})
+    opened = client.post("/check", data={"reference": code, "passphrase": PASSPHRASE})
     assert opened.status_code == 302
 
 
