@@ -10,7 +10,7 @@ from engage.extensions import db
 from engage.submissions import access, search
 from engage.submissions.models import Kind, Submission
 from engage.submissions.queries import OPEN_STATUSES
-from engage.submissions.references import references_in
+from engage.submissions.references import could_be_words, references_in
 
 MERGE_CHOICES = 10
 
@@ -32,5 +32,7 @@ def merge_candidates(actor: User, duplicate_id: int, words: str) -> list[Submiss
     references = references_in(words)
     if references:
         exact = select(Submission).where(allowed, Submission.reference.in_(references))
-        return list(db.session.scalars(exact))
+        found = list(db.session.scalars(exact))
+        if found or not could_be_words(words):  # letters only, unknown: words ("id card lost")
+            return found
     return search.similar(words, allowed, limit=MERGE_CHOICES)

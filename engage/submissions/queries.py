@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, column, exists, func, select, table
+from sqlalchemy import ColumnElement, and_, column, exists, func, or_, select, table
 
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
@@ -23,7 +23,7 @@ from engage.pagination import (
 )
 from engage.submissions import access, attention, search
 from engage.submissions.models import Status, Submission, Support
-from engage.submissions.references import references_in
+from engage.submissions.references import could_be_words, references_in
 from engage.timeutil import utcnow
 
 WAITING = (Status.SUBMITTED.value,)
@@ -228,9 +228,13 @@ class IdeaFilter:
 
 def ideas_board(actor: User, filters: IdeaFilter, page: PageRequest | int = 1) -> Page[Submission]:
     # A reference typed in the search box finds that idea and only it (references are unique,
-    # and no idea's words look like one), as long as the viewer may see it.
+    # and no idea's words look like one), as long as the viewer may see it; typed in letters
+    # only, it may be words too ("id card lost"), and finds both.
     references = references_in(filters.words)
-    found = Submission.reference.in_(references) if references else search.matching(filters.words)
+    found = search.matching(filters.words)
+    if references:
+        exact = Submission.reference.in_(references)
+        found = or_(exact, found) if could_be_words(filters.words) else exact
     conditions = [access.shared_ideas_for(actor), found]
     if filters.theme_id:
         conditions.append(Submission.theme_id == filters.theme_id)

@@ -72,12 +72,19 @@ _BARE = re.compile(r"\s*\w{4}\s*-\s*\w{4}\s*")
 _SPACED = re.compile(r"\s*\w{2}\s+\w{4}\s+\w{4}\s*")
 
 
+def could_be_words(text: str) -> bool:
+    """Whether text that references_in reads as a reference may be words all the same: three
+    parts of letters only ("id card lost" is ID-CARD-10ST, and a search for the lost ID card),
+    so a search for it looks for both."""
+    return not any(ch.isdigit() or ch == "-" for ch in text)
+
+
 def references_in(text: str) -> tuple[str, ...]:
     """The references a search for `text` means, if it is one: a whole reference, typed any
     way normalise_reference reads, or its last eight characters with their dash and a digit
     (an idea's or a concern's). Text without a digit or a dash ("identifies") is words, unless
     it is typed in a reference's three parts."""
-    if not any(ch.isdigit() or ch == "-" for ch in text) and not _SPACED.fullmatch(text):
+    if could_be_words(text) and not _SPACED.fullmatch(text):
         return ()
     cleaned = _cleaned(text)
     if len(cleaned) == 8 and _BARE.fullmatch(text) and any(ch.isdigit() for ch in text):

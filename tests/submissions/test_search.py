@@ -6,8 +6,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from engage.accounts.models import Role
 from engage.extensions import db
 from engage.submissions import queries, search
+from engage.submissions.duplicates import merge_candidates
 from engage.submissions.models import Kind, Status
 from engage.submissions.references import references_in
 from tests.factories.accounts import make_user, sign_in
@@ -169,3 +171,33 @@ def test_a_reference_typed_in_the_ideas_search_finds_that_idea(client: FlaskClie
     sign_in(outsider, make_user(unit=make_unit()))
     page = outsider.get("/ideas", query_string={"q": idea.reference}).get_data(as_text=True)
     assert "0 ideas found" in page, "nor an idea from another directorate"
+
+
+def test_letters_typed_like_a_reference_are_searched_as_words_too(client: FlaskClient) -> None:
+    """ "id card lost" reads as the reference ID-CARD-10ST: the ideas board finds the idea about
+    a lost ID card, and the reference too; with a digit or a dash, a reference is only that."""
+    ward = make_unit()
+    raiser = make_user(unit=ward)
+    make_submission(raiser, title="ID card lost at the entrance: a lost property box")
+    coded = make_submission(raiser, title="Quiet room for breaks")
+    coded.reference = "ID-CARD-10ST"
+    make_submission(raiser, title="Card payments in the canteen")
+    db.session.commit()
+    sign_in(client, make_user(unit=ward))
+    page = client.get("/ideas", query_string={"q": "id card lost"}).get_data(as_text=True)
+    assert "2 ideas found" in page
+    assert "ID card lost at the entrance" in page and "Quiet room for breaks" in page
+    page = client.get("/ideas", query_string={"q": "ID-CARD-10ST"}).get_data(as_text=True)
+    assert "1 idea found" in page and "Quiet room for breaks" in page
+
+
+@pytest.mark.usefixtures("db_session")
+def test_merge_search_falls_back_to_words_when_letters_are_no_reference() -> None:
+    ward = make_unit()
+    raiser = make_user(unit=ward)
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    duplicate = make_submission(raiser, title="Lost ID cards")
+    original = make_submission(raiser, title="ID card lost at the entrance")
+    found = merge_candidates(leader, duplicate.id, "id card lost")
+    assert [s.id for s in found] == [original.id]
+    assert merge_candidates(leader, duplicate.id, "ID-CARD-10ST") == []
