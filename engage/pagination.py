@@ -81,7 +81,7 @@ class Page(Generic[T]):
 
     @property
     def of_pages(self) -> str:
-        """`of 3`, `of about 1,200` or `of more than 8`, for "page N of ..." labels."""
+        """`of 3`, `of about 1,200` or `of more than 4`, for "page N of ..." labels."""
         if self.capped and self.has_next:
             # More than `total` rows fill more than total // page_size pages, and a page with
             # a next one is not the last.

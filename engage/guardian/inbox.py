@@ -52,7 +52,7 @@ class Breakdown:
     counted: int = 0
     capped: bool = False
     # "Needs action" counts up to attention.COUNT_CAP of its items, and beyond it any that
-    # many ("more than 200" above the list): finding the newest or first ones would test
+    # many ("more than 100" above the list): finding the newest or first ones would test
     # every item of the history.
     as_listed: bool = False
 
