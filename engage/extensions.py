@@ -42,7 +42,7 @@ def include_in_migrations(
     }
 
 
-# Made by migrations a7c15e2f9d40 and 4dfb514c6007 (issue 15); each serves one list
+# Made by migrations a7c15e2f9d40, 4dfb514c6007 and c6e2a9d4f1b7 (issue 15); each serves one list
 # query named there.
 LIST_INDEXES = frozenset(
     {
@@ -58,6 +58,8 @@ LIST_INDEXES = frozenset(
         "ix_submissions_waiting",
         "ix_submissions_leader_all",
         "ix_publications_newest",
+        # c6e2a9d4f1b7
+        "ix_submissions_guardian_waiting",
     }
 )
 

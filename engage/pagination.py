@@ -5,7 +5,8 @@ OFFSET, so page 5,000 costs what page 1 costs. The rows are found in two steps: 
 page's ids (one narrow, indexed query), then those rows with their relationships loaded by
 `selectinload`, so no list joins units, themes or users for rows it does not show. The total
 is never an exact COUNT over the whole filter: it is counted up to a small cap, and beyond the
-cap PostgreSQL's planner estimate gives "page N of about M".
+cap PostgreSQL's planner estimate gives "page N of about M"; a list given its own, smaller
+cap (the inbox's "needs action") says only "more than N" beyond it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Page(Generic[T]):
     total: int
     page_size: int
     estimated: bool = False  # the total is an estimate ("about"), not an exact count
+    capped: bool = False  # there are more than `total` (a list's own cap: "more than N")
     next_cursor: str | None = None
     previous_cursor: str | None = None
 
@@ -79,11 +81,17 @@ class Page(Generic[T]):
 
     @property
     def of_pages(self) -> str:
-        """`of 3` or `of about 1,200`, for "page N of ..." labels."""
+        """`of 3`, `of about 1,200` or `of more than 4`, for "page N of ..." labels."""
+        if self.capped and self.has_next:
+            # More than `total` rows fill more than total // page_size pages, and a page with
+            # a next one is not the last.
+            return f"of more than {max(self.total // self.page_size, self.page):,}"
         return f"of about {self.pages:,}" if self.estimated else f"of {self.pages:,}"
 
     @property
     def total_label(self) -> str:
+        if self.capped:
+            return f"more than {self.total:,}"
         return f"about {self.total:,}" if self.estimated else f"{self.total:,}"
 
 
@@ -203,10 +211,15 @@ def _rows(model: Any, ids: list[int]) -> list[Any]:
     return [found[i] for i in ids if i in found]
 
 
+def _counted(model: Any, condition: ColumnElement[bool], cap: int) -> int:
+    """How many rows match, counted up to `cap` + 1: a read of at most that many rows."""
+    capped = select(model.id).where(condition).limit(cap + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped)) or 0
+
+
 def _total(model: Any, condition: ColumnElement[bool]) -> tuple[int, bool]:
     """Exact up to COUNT_CAP rows; beyond that PostgreSQL's planner estimate (or the cap)."""
-    capped = select(model.id).where(condition).limit(COUNT_CAP + 1).subquery()
-    counted = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    counted = _counted(model, condition, COUNT_CAP)
     if counted <= COUNT_CAP:
         return counted, False
     return max(_planner_estimate(model, condition), counted), True
@@ -237,9 +250,11 @@ def _page(
     size: int,
     number: int,
     backwards: bool,
+    cap: int | None = None,
 ) -> Page[Any]:
     """A page from up to `size` + 1 sort-key rows (each ending with the id), read forwards or
-    (towards "previous") backwards: its rows, cursors, number and total."""
+    (towards "previous") backwards: its rows, cursors, number and total (with `cap`: exact up
+    to it, else "more than `cap`")."""
     more = len(found) > size
     found = found[:size]
     if backwards:
@@ -250,13 +265,20 @@ def _page(
             number = 2  # a stale page number: there is at least one page before this one
     next_cursor = _encode(found[-1]) if found and (more or backwards) else None
     previous_cursor = _encode(found[0]) if found and number > 1 else None
-    total, estimated = _total(model, condition)
+    estimated = capped = False
+    if cap is None:
+        total, estimated = _total(model, condition)
+    else:
+        total = _counted(model, condition, cap)
+        capped = total > cap
+        total = min(total, cap)
     return Page(
         items=_rows(model, [row[-1] for row in found]),
         page=number,
         total=total,
         page_size=size,
         estimated=estimated,
+        capped=capped,
         next_cursor=next_cursor,
         previous_cursor=previous_cursor,
     )
@@ -299,10 +321,13 @@ def paginate_segments(
     segments: Sequence[ColumnElement[bool]],
     order: list[Any],
     page: PageRequest | int,
+    *,
+    count_cap: int | None = None,
 ) -> Page[T]:
     """As paginate, for a list whose first sort key is which of `segments` (conditions that
     never hold together, in the order shown) a row is in: the inbox's "needs action" view,
-    waiting items first, then overdue or escalated ones, then unanswered messages."""
+    waiting items first, then overdue or escalated ones, then unanswered messages. With
+    `count_cap`, the total is exact up to it and "more than `count_cap`" beyond."""
     size = int(current_app.config["PAGE_SIZE"])
     wanted = page if isinstance(page, PageRequest) else PageRequest(number=page)
     number = min(max(1, wanted.number), MAX_PAGE)
@@ -321,7 +346,7 @@ def paginate_segments(
             number = 1
         skipped = (number - 1) * size  # old ?page=N links: at most MAX_OFFSET_PAGE pages read
         found = _segment_rows(keys, condition, segments, None, skipped + size + 1)[skipped:]
-    return _page(model, condition, found, size, number, backwards)
+    return _page(model, condition, found, size, number, backwards, count_cap)
 
 
 def paginate(

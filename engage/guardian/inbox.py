@@ -20,7 +20,7 @@ from engage.guardian.models import GuardianCase
 from engage.organisation.models import StaffGroup, Unit
 from engage.pagination import COUNT_CAP
 from engage.small_numbers import fewer_than, is_small, shown
-from engage.submissions import queries
+from engage.submissions import attention, queries
 from engage.submissions.models import STATUS_LABELS, Status, Submission, Theme
 
 NOT_KNOWN = "Not known"
@@ -51,8 +51,9 @@ class Breakdown:
     # describe the `counted` newest items (the total is above the list, as "about N").
     counted: int = 0
     capped: bool = False
-    # "Needs action" counts any `counted` of its items beyond the cap (as its groups' counts
-    # at the top do): finding the newest or first ones would test every item of the history.
+    # "Needs action" counts up to attention.COUNT_CAP of its items, and beyond it any that
+    # many ("more than 100" above the list): finding the newest or first ones would test
+    # every item of the history.
     as_listed: bool = False
 
 
@@ -64,16 +65,17 @@ def inbox_breakdown(
     order: list[Any] | None = None,
 ) -> Breakdown:
     """Counts by theme, unit and (for a guardian) worker group for the inbox's filters, in
-    one grouped query over at most `cap` items (the newest, unless `order` says otherwise),
-    so that its cost does not grow with the trust's history."""
+    one grouped query over at most `cap` items (the newest, unless `order` says otherwise;
+    any of them for "needs action"), so that its cost does not grow with the trust's history."""
     condition = queries.inbox_conditions(actor, filters)
-    limit = cap or BREAKDOWN_CAP
+    as_listed = order is None and queries.shows_needs_action(filters)
+    limit = cap or (attention.COUNT_CAP if as_listed else BREAKDOWN_CAP)
     wanted = [*order, Submission.id] if order else NEWEST  # ends with the id: a stable cut
     columns = (Submission.id, Submission.theme_id, Submission.unit_id, Submission.submitter_id)
-    as_listed = order is None and queries.shows_needs_action(filters)
     # The items first (an index walk of at most `limit` entries), then their names and groups.
     if as_listed:
-        items = select(*columns).where(condition).limit(limit).subquery()
+        # One more than the cap, so that exactly the cap is told from more than it.
+        items = select(*columns).where(condition).limit(limit + 1).subquery()
     else:
         items = select(*columns).where(condition).order_by(*wanted).limit(limit).subquery()
     counted_by: list[Any] = [Theme.name, Unit.name]
@@ -93,13 +95,21 @@ def inbox_breakdown(
             .outerjoin(StaffGroup, StaffGroup.id == group_id)
         )
         counted_by.append(func.coalesce(StaffGroup.name, NOT_KNOWN))
-    found = db.session.execute(
-        statement.with_only_columns(*counted_by, func.count()).group_by(*counted_by)
-    ).all()
+    found = [
+        [*row]
+        for row in db.session.execute(
+            statement.with_only_columns(*counted_by, func.count()).group_by(*counted_by)
+        )
+    ]
+    more = as_listed and sum(row[-1] for row in found) > limit
+    if more:
+        found[-1][-1] -= 1  # the one beyond the cap, from any (theme, unit, group) it is in
     themes: Counter[str] = Counter()
     units: Counter[str] = Counter()
     groups: Counter[str] = Counter()
     for *names, count in found:
+        if not count:
+            continue
         themes[names[0]] += count
         units[names[1]] += count
         if guardian:
@@ -110,7 +120,7 @@ def inbox_breakdown(
         by_unit=_ranked(units),
         by_group=_ranked(groups) if guardian else [],
         counted=counted,
-        capped=counted >= limit,
+        capped=more if as_listed else counted >= limit,
         as_listed=as_listed,
     )
 

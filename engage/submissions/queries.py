@@ -121,7 +121,14 @@ def inbox(actor: User, filters: InboxFilter, page: PageRequest | int = 1) -> Pag
         # Group by group, each an indexed walk by date, rather than one sort of every item
         # that needs action by a computed group (it grew with the history: 0.5 s at 1M).
         needs = attention.Conditions.for_handler(actor)
-        return paginate_segments(Submission, condition, needs.segments, inbox_order(filters), page)
+        return paginate_segments(
+            Submission,
+            condition,
+            needs.segments,
+            inbox_order(filters),
+            page,
+            count_cap=attention.COUNT_CAP,
+        )
     return paginate(Submission, condition, inbox_order(filters, actor), page)
 
 

@@ -1,6 +1,7 @@
 """The inbox's counts by theme, unit and worker group: one grouped query over at most
-BREAKDOWN_CAP items (the newest), so that a view costs the same however long the history;
-the CSV's counts describe exactly the rows it exports."""
+BREAKDOWN_CAP items (the newest; for "needs action", any attention.COUNT_CAP of them), so that
+a view costs the same however long the history; the CSV's counts describe exactly the rows it
+exports."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ from sqlalchemy.engine import Engine
 from engage.accounts.models import Role
 from engage.extensions import db
 from engage.guardian import inbox as guardian_inbox
-from engage.submissions import queries
+from engage.submissions import attention, queries
 from engage.submissions.models import Kind, SpeakUpMode, Submission
 from engage.submissions.queries import InboxFilter
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
-from tests.factories.submissions import make_submission
+from tests.factories.submissions import make_submission, page_text
 
 # The services are called directly as well as through the client: their clock rules read the
 # application's configuration.
@@ -70,12 +71,36 @@ def test_beyond_the_cap_the_newest_items_are_counted_and_the_page_says_so(
     sign_in(client, guardian)
     page = client.get("/inbox?status=open").get_data(as_text=True)
     assert "These count the 3 newest items that match" in page
-    # "Needs action" (all nine waiting) counts any three of them, and says so.
+
+
+@pytest.mark.parametrize("waiting", [3, 4])
+def test_needs_action_is_counted_exactly_up_to_its_cap_then_more_than(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, waiting: int
+) -> None:
+    """Exactly the cap is counted in full; one more, and any cap of them are counted and the
+    page says there are more (the list's total above says "more than 3" too)."""
+    old, new = make_unit("Old Ward"), make_unit("New Ward")
+    raiser = make_user(unit=old)
+    for i in range(waiting):
+        unit = old if i < 2 else new
+        make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL, unit=unit)
+    monkeypatch.setattr(attention, "COUNT_CAP", 3)
+    monkeypatch.setattr(guardian_inbox, "BREAKDOWN_CAP", 100)  # not the one that applies
+    guardian = make_user(Role.GUARDIAN)
     listed = guardian_inbox.inbox_breakdown(guardian, InboxFilter())
-    assert listed.capped and listed.as_listed and listed.counted == 3
-    assert sum(c.count for c in listed.by_unit) == 3
-    page = client.get("/inbox").get_data(as_text=True)
-    assert "These count 3 of the items that need action" in page
+    assert listed.as_listed and listed.counted == 3 and listed.capped == (waiting == 4)
+    for counts in (listed.by_theme, listed.by_unit, listed.by_group):
+        assert sum(c.count for c in counts) == 3 and all(c.count for c in counts)
+    if waiting == 3:
+        assert [(c.name, c.count) for c in listed.by_unit] == [("Old Ward", 2), ("New Ward", 1)]
+    sign_in(client, guardian)
+    page = page_text(client.get("/inbox").get_data(as_text=True))
+    more = "More than 3 items need action, and these count 3 of them."
+    if waiting == 3:
+        assert "Counts for these filters" in page and more not in page
+        assert "3 items. Waiting to be acknowledged first" in page
+    else:
+        assert more in page and "More than 3 items. Waiting to be acknowledged first" in page
 
 
 @pytest.mark.parametrize("status", ["open", ""])

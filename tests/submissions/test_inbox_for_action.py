@@ -6,16 +6,20 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
+from engage import pagination
 from engage.accounts.models import Role, User
 from engage.extensions import db
 from engage.pagination import PageRequest
 from engage.responses.clocks import ClockRules
 from engage.responses.models import Escalation
 from engage.responses.overdue import latest_overdue_submission
-from engage.submissions import queries, services
+from engage.submissions import attention, queries, services
 from engage.submissions.models import Status, Submission
 from engage.timeutil import utcnow
 from tests.factories.accounts import make_user, sign_in
@@ -193,9 +197,6 @@ def test_a_view_that_does_not_exist_is_explained_and_the_default_shown(
 
 def test_the_counts_are_one_bounded_grouped_query(client: FlaskClient) -> None:
     """The counts are lower bounds beyond the lists' cap, and said to be."""
-    from engage import pagination
-    from engage.submissions import queries
-
     leader, staff = _ward_with_leader()
     for i in range(4):
         make_submission(staff, title=f"Counted {i}")
@@ -246,3 +247,45 @@ def test_needs_action_pages_group_by_group_forwards_and_back(app: Flask, app_con
         assert [s.title for s in first.items] == ["Waiting 0", "Waiting 1"] and first.page == 1
     finally:
         app.config["PAGE_SIZE"] = 25
+
+
+@pytest.mark.parametrize("waiting", [3, 4])
+def test_needs_action_counts_exactly_up_to_its_cap_then_says_more_than(
+    client: FlaskClient, app_context: None, monkeypatch: pytest.MonkeyPatch, waiting: int
+) -> None:
+    # The total reads at most cap + 1 items however long the history (issue 15): exactly the
+    # cap is a count, one more is "more than", and the pages say no more than is known.
+    leader, staff = _ward_with_leader()
+    for i in range(waiting):
+        _aged(make_submission(staff, title=f"Waiting {i}"), 3 - i)
+    monkeypatch.setattr(attention, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)  # the other lists' cap: not this one's
+    client.application.config["PAGE_SIZE"] = 2
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        first = queries.inbox(leader, queries.InboxFilter())
+        event.remove(Engine, "before_cursor_execute", record)
+        second = queries.inbox(leader, queries.InboxFilter(), PageRequest(2, first.next_cursor))
+        assert (first.total, first.capped) == (3, waiting == 4)
+        sign_in(client, leader)
+        page = page_text(client.get("/inbox").get_data(as_text=True))
+    finally:
+        if event.contains(Engine, "before_cursor_execute", record):
+            event.remove(Engine, "before_cursor_execute", record)
+        client.application.config["PAGE_SIZE"] = 25
+    # "More than 3" needs no estimate: no EXPLAIN round trip, on PostgreSQL either.
+    assert sent and not [s for s in sent if s.lstrip().upper().startswith("EXPLAIN")]
+    if waiting == 3:
+        assert "3 items. Waiting to be acknowledged first" in page and "More than" not in page
+        assert "Inbox, page 1 of 2" in page and "Page 2 of 2" in page
+    else:
+        assert "More than 3 items. Waiting to be acknowledged first" in page
+        assert "Inbox, page 1 of more than 1" in page and "Page 2 of more than 1" in page
+    # The last page is known to be the last.
+    assert not second.has_next and second.of_pages == "of 2"
+    assert [s.title for s in second.items] == [f"Waiting {i}" for i in range(2, waiting)]
