@@ -106,12 +106,11 @@ def test_a_leaders_forms_with_their_errors(page: Page, live_server: str, new_con
 
 
 def test_a_digest_and_its_unsubscribe_pages(page: Page, live_server: str, live_app: Any) -> None:
-    from datetime import UTC, datetime
-
     from engage.digests.sending import run_digests
+    from tests.factories.digests import just_after_a_weekly_send
 
     with live_app.test_request_context():
-        run_digests(datetime.now(UTC))  # the demo leader's weekly digest, within its grace
+        run_digests(just_after_a_weekly_send())  # the demo leader's weekly digest
     sign_in_as(page, live_server, "leader")
     page.goto(f"{live_server}/digests")
     page.get_by_role("link", name="Your weekly digest: your units in engage").first.click()

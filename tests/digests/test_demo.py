@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from flask import Flask
 from sqlalchemy import select
 
 from engage.accounts.models import User
 from engage.digests import preferences
-from engage.digests.models import Digest, DigestKind, Frequency
-from engage.digests.schedule import latest_period, send_moment, send_time
+from engage.digests.models import Digest, DigestKind
 from engage.digests.sending import run_digests
 from engage.extensions import db
+from tests.factories.digests import just_after_a_weekly_send
 
 
 def test_the_demo_leaders_and_guardian_get_their_digests(
@@ -25,12 +23,8 @@ def test_the_demo_leaders_and_guardian_get_their_digests(
     assert leader is not None and guardian is not None
     assert preferences.digest_choices(leader)[DigestKind.LEADER].enabled
     assert preferences.digest_choices(guardian)[DigestKind.GUARDIAN].enabled
-    # A minute after the latest weekly send moment, which is also a daily one: within the
-    # grace of both whatever the hour the test runs (at 04:00 the last daily is 21 h old).
-    when = send_time()
-    weekly = latest_period(Frequency.WEEKLY, when, datetime.now(UTC))
     with demo_app.test_request_context():
-        run_digests(send_moment(weekly.send_day, when.hour) + timedelta(minutes=1))
+        run_digests(just_after_a_weekly_send())
     received = set(
         db.session.scalars(
             select(Digest.kind).where(Digest.recipient_id.in_([leader.id, guardian.id]))

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 
 from engage.accounts.models import User
 from engage.digests.alerts import send_due_alerts
-from engage.digests.models import Digest, DigestKind
+from engage.digests.models import Digest, DigestKind, Frequency
+from engage.digests.schedule import latest_period, send_moment, send_time
 from engage.extensions import db
 from engage.mail.sender import send_due
 from engage.timeutil import utcnow
+
+
+def just_after_a_weekly_send() -> datetime:
+    """A minute after the latest weekly send moment, which is also a daily one: every digest
+    is within its grace then, whatever the day and hour the test runs (on a Sunday the last
+    weekly send is six days old; at 04:00 the last daily one is 21 hours old)."""
+    when = send_time()
+    weekly = latest_period(Frequency.WEEKLY, when, datetime.now(UTC))
+    return send_moment(weekly.send_day, when.hour) + timedelta(minutes=1)
 
 
 def make_digest(recipient: User, *, kind: DigestKind = DigestKind.STAFF) -> Digest:
