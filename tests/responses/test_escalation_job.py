@@ -3,15 +3,18 @@ one reported to administrators and never recorded as sent; items chosen in SQL, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 
 from engage.accounts.models import Role
+from engage.audit.models import AuditEvent
 from engage.extensions import db
 from engage.responses import escalation as escalation_module
 from engage.responses.clocks import ClockRules, acknowledge_clock, decision_clock, escalation_levels
@@ -138,7 +141,76 @@ def test_items_are_escalated_in_batches(
     assert len(_rows()) == 5
 
 
+@contextmanager
+def _unordered_rows_reversed() -> Iterator[None]:
+    """SQLite's switch for finding code that relies on the order in which a query without ORDER
+    BY returns rows (a large table's plan need not return them by number): it reverses that
+    order. PostgreSQL has no such switch; there the test checks the outcome alone."""
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        db.session.execute(text("PRAGMA reverse_unordered_selects = ON"))
+    try:
+        yield
+    finally:
+        if sqlite:  # the setting belongs to the connection, which other tests use next
+            db.session.execute(text("PRAGMA reverse_unordered_selects = OFF"))
+
+
+def test_one_run_escalates_every_overdue_item_whatever_order_the_database_reads_them(
+    app: Flask, db_session: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch starts after the highest number in the one before, so batches must be taken
+    in number order, which only the query's ORDER BY promises."""
+    monkeypatch.setattr(escalation_module, "BATCH_SIZE", 2)
+    ward = make_unit()
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    raiser = make_user(unit=ward)
+    items = [_overdue(make_submission(raiser)) for _ in range(8)]
+    with app.test_request_context(), _unordered_rows_reversed():
+        assert escalate_overdue(ESCALATION_DAY)["escalated"] == 8
+    assert {row.submission_id for row in _rows()} == {item.id for item in items}
+
+
+def test_an_unrouted_escalation_another_run_has_just_sent_is_not_sent_again(
+    app: Flask, db_session: object, smtp_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ward = make_unit()
+    idea = _overdue(make_submission(make_user(unit=ward)))
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 1
+    lead = make_user(Role.LEADER, leads_directorates=(ward.directorate,), email="race@test.nhs.uk")
+    read_waiting = escalation_module._unrouted_rows
+
+    def another_run_sends_them_meanwhile(
+        batch: list[Submission], clock_name: str, level: str
+    ) -> dict[int, Escalation]:
+        waiting = read_waiting(batch, clock_name, level)
+        # Between this run's read and its claim, a second run claims the rows and sends them.
+        db.session.execute(
+            update(Escalation)
+            .where(Escalation.id.in_([row.id for row in waiting.values()]))
+            .values(status=EscalationStatus.SENT.value, escalated_on=ESCALATION_DAY)
+            .execution_options(synchronize_session=False)
+        )
+        return waiting
+
+    monkeypatch.setattr(escalation_module, "_unrouted_rows", another_run_sends_them_meanwhile)
+    with app.test_request_context():
+        counts = escalate_overdue(ESCALATION_DAY + timedelta(days=1))
+    assert counts["escalated"] == 0, "the other run sent it; this one does not count it"
+    [row] = _rows()
+    assert row.escalated_on == ESCALATION_DAY and row.recipients == []
+    deliver_alerts_after(app, minutes=24 * 60 + 1)
+    assert smtp_inbox.to(lead.email) == [], "the lead is not alerted a second time by this run"
+    escalated = select(AuditEvent).where(
+        AuditEvent.action == "submission.escalated", AuditEvent.target_id == str(idea.id)
+    )
+    assert list(db.session.scalars(escalated)) == []
+
+
 @settings(max_examples=300, deadline=None)
+# The latest day is an odd number of days back: a search stepping two days at a time misses it.
+@example(today=date(2025, 4, 2), days_before=33, clock_name="decide", level="directorate")
 @given(
     today=st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
     days_before=st.integers(min_value=0, max_value=80),
