@@ -16,6 +16,7 @@ from engage.submissions.search import matching
 
 BEFORE_UNIQUE_MESSAGE_POSITIONS = "9ad7e582a54d"
 BEFORE_FOLLOWUP_CODES = "c41e7d2a9b10"
+BEFORE_SIGNED_REPLIES = "c6e2a9d4f1b7"
 
 
 def _insert_submission(
@@ -155,3 +156,97 @@ def test_an_anonymous_submitters_old_code_becomes_their_private_follow_up_code(
         "/check", data={"reference": reference, "passphrase": "lantern orchard velvet"}
     )
     assert by_new_reference.status_code == 200
+
+
+def _insert_handler(
+    connection: sa.Connection, name: str, role: str, *, unit: int = 0, directorate: int = 0
+) -> int:
+    """A user, and a leader's scope over `unit` or `directorate` when one is given."""
+    user_id = connection.execute(
+        sa.text(
+            "INSERT INTO users (email, name, role, active, created_at) "
+            "VALUES (:email, :name, :role, true, :now) RETURNING id"
+        ),
+        {
+            "email": f"{name.replace(' ', '.')}@test.nhs.uk",
+            "name": name,
+            "role": role,
+            "now": date.today(),
+        },
+    ).scalar_one()
+    if unit or directorate:
+        connection.execute(
+            sa.text(
+                "INSERT INTO leader_scopes (user_id, unit_id, directorate_id) "
+                "VALUES (:user, :unit, :directorate)"
+            ),
+            {"user": user_id, "unit": unit or None, "directorate": directorate or None},
+        )
+    return int(user_id)
+
+
+def test_existing_replies_are_signed_as_they_read_before(empty_app: Flask) -> None:
+    """Each handler's reply keeps the signature the page showed before the column existed:
+    name and role on an open item, the role only on an anonymous one; submitters' messages
+    have none."""
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_SIGNED_REPLIES)
+        with db.engine.begin() as connection:
+            anonymous = _insert_submission(connection, "Night staffing", legacy=False)
+            unit, directorate = connection.execute(
+                sa.text("SELECT units.id, directorate_id FROM units")
+            ).one()
+            raiser = _insert_handler(connection, "Rae Raiser", "staff")
+            connection.execute(
+                sa.text(
+                    "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
+                    "description, unit_id, theme_id, patient_safety, submitted_on, submitter_id) "
+                    "SELECT 5151, 'ID-TEST-0002', 'idea', 'open', 'leaders', status, 'Open', "
+                    "description, unit_id, theme_id, false, submitted_on, :raiser FROM submissions"
+                ),
+                {"raiser": raiser},
+            )
+            authors = {
+                "unit leader": _insert_handler(connection, "Sam Jones", "leader", unit=unit),
+                "directorate leader": _insert_handler(
+                    connection, "Alex Lead", "leader", directorate=directorate
+                ),
+                "guardian": _insert_handler(connection, "Gerry Guardian", "guardian"),
+            }
+            written = [
+                (21, 5151, "handler", authors["unit leader"]),
+                (22, anonymous, "handler", authors["unit leader"]),
+                (23, anonymous, "handler", authors["directorate leader"]),
+                (24, anonymous, "handler", authors["guardian"]),
+                (25, anonymous, "handler", None),
+                (26, anonymous, "submitter", None),
+            ]
+            for position, (message_id, submission, role, author) in enumerate(written, 1):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO messages (id, submission_id, author_role, author_id, body, "
+                        "sent_on, position) VALUES (:id, :submission, :role, :author, 'Hello', "
+                        ":today, :position)"
+                    ),
+                    {
+                        "id": message_id,
+                        "submission": submission,
+                        "role": role,
+                        "author": author,
+                        "today": date.today(),
+                        "position": position,
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, signed_as FROM messages")).all()
+            signed = {message_id: signed_as for message_id, signed_as in rows}
+        db.session.remove()
+    assert signed == {
+        21: "Sam Jones (Leader, Ward 7)",
+        22: "Leader, Ward 7",
+        23: "Directorate leader, Surgery",
+        24: "Freedom to Speak Up guardian",
+        25: "a former member of the team handling it",
+        26: None,
+    }

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from engage.accounts.models import User
 from engage.cli.seed_demo import seed_demo_data
 from engage.extensions import db
 from engage.guardian.models import GuardianCase
@@ -95,4 +96,17 @@ def test_one_seed_on_one_day_makes_one_demo_trust(
         select(func.count(GuardianCase.id)).where(
             GuardianCase.mode == SpeakUpMode.ANONYMOUS.value, GuardianCase.person.is_not(None)
         )
+    )
+    # Every handler's reply is signed as it would be when sent: by name only where the
+    # submitter is named too.
+    signed = db.session.execute(
+        select(Submission.mode, Message.signed_as, User.name)
+        .select_from(Message)
+        .join(Submission, Submission.id == Message.submission_id)
+        .join(User, User.id == Message.author_id)
+        .where(Message.author_role == "handler")
+    ).all()
+    assert {mode for mode, _signed_as, _name in signed} == {m.value for m in SpeakUpMode}
+    assert all(
+        signed_as and (name in signed_as) == (mode == "open") for mode, signed_as, name in signed
     )

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from engage.errors import ValidationFailed
 from engage.forms import show_service_error
 from engage.reliability import once
-from engage.submissions import anonymous, services, signatures
+from engage.submissions import anonymous, services
 from engage.submissions.blueprint import anonymous_bp
 from engage.submissions.forms import CheckForm, MessageForm
 from engage.submissions.models import Submission
@@ -77,7 +77,6 @@ def _show_case(form: MessageForm, status: int = 200) -> ResponseReturnValue:
             s=submission,
             history=services.history(submission),
             conversation=conversation,
-            signatures=signatures.sign_replies(submission, conversation),
             form=form,
             title=submission.title,
         ),

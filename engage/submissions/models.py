@@ -297,6 +297,10 @@ class Message(db.Model):  # type: ignore[name-defined,misc]
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Orders the conversation without relying on time or identifier; see message_count.
     position: Mapped[int] = mapped_column(Integer)
+    # A handler's reply: its signature as it read when sent ("Sam Jones (Leader, Ward 9)"),
+    # kept so that the record of who said what stays when the handler's role or units change
+    # (engage.submissions.signatures). Null on the submitter's messages.
+    signed_as: Mapped[str | None] = mapped_column(String(300))
 
     author: Mapped[User | None] = relationship()
 

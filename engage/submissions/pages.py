@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engage.accounts.models import Role, User
-from engage.submissions import access, services, signatures, social, workflow
+from engage.submissions import access, services, social, workflow
 from engage.submissions.models import (
     Comment,
     Kind,
@@ -33,7 +33,6 @@ class SubmissionPage:
     has_supported: bool
     comments: list[Comment]
     shows_submitter_times: bool = True
-    signatures: dict[int, str] = field(default_factory=dict)  # handlers' replies, by id
 
 
 def shows_submitter_times(actor: User, submission: Submission) -> bool:
@@ -69,5 +68,4 @@ def submission_page(actor: User, submission_id: int) -> SubmissionPage:
             social.comments(submission, include_hidden=moderates, viewer=actor) if is_idea else []
         ),
         shows_submitter_times=shows_submitter_times(actor, submission),
-        signatures=signatures.sign_replies(submission, conversation or []),
     )

@@ -20,7 +20,7 @@ from engage.errors import PermissionDenied, ValidationFailed
 from engage.extensions import db, get_by_id
 from engage.links import external_url
 from engage.organisation.models import Unit
-from engage.submissions import access, events
+from engage.submissions import access, events, signatures
 from engage.submissions.models import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
@@ -212,6 +212,7 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
         sent_on=london_day(now),
         sent_at=None if anonymous_author else now,
         position=increment(submission, Submission.message_count),
+        signed_as=signatures.signature(author, submission) if role == "handler" else None,
     )
     db.session.add(message)
     return message

@@ -6,14 +6,19 @@ An open item's submitter is named to the people handling it, so naming the handl
 fair and lets the two talk. On a confidential or anonymous item the reply is signed by the
 role only: the submitter still knows who is answering for the area, and nothing on the page
 (which an anonymous submitter may read on a shared computer) names a colleague.
+
+The signature is worked out once, when the reply is written, and kept on the message
+(`Message.signed_as`): a leader who later moves to another ward, or becomes the guardian, does
+not change what their old replies were signed as.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from sqlalchemy import text
 
 from engage.accounts.models import Role, User
-from engage.submissions.models import Message, Submission
+from engage.extensions import db
+from engage.submissions.models import Submission
 
 GUARDIAN_TITLE = "Freedom to Speak Up guardian"
 FORMER_HANDLER = "a former member of the team handling it"
@@ -44,6 +49,33 @@ def signature(author: User | None, submission: Submission) -> str:
     return title if submission.hides_submitter else f"{author.name} ({title})"
 
 
-def sign_replies(submission: Submission, messages: Iterable[Message]) -> dict[int, str]:
-    """The signature of each handler's reply in a conversation, by message id."""
-    return {m.id: signature(m.author, submission) for m in messages if m.author_role == "handler"}
+# signature() in SQL, for replies written in bulk (the demo seed): the same words, read from
+# the author's role and scopes as they are now. The migration that added `signed_as` backfilled
+# existing replies with its own copy of this statement.
+_TITLE = """CASE users.role
+    WHEN 'guardian' THEN :guardian
+    WHEN 'leader' THEN CASE
+        WHEN EXISTS (SELECT 1 FROM leader_scopes WHERE leader_scopes.user_id = users.id
+                     AND leader_scopes.unit_id = units.id) THEN 'Leader, ' || units.name
+        WHEN EXISTS (SELECT 1 FROM leader_scopes WHERE leader_scopes.user_id = users.id
+                     AND leader_scopes.directorate_id = units.directorate_id)
+            THEN 'Directorate leader, ' || directorates.name
+        ELSE 'Leader, ' || units.name END
+    {labels} END"""
+_SIGN_UNSIGNED = """UPDATE messages SET signed_as = (
+    SELECT CASE WHEN users.id IS NULL THEN :former
+                WHEN submissions.mode <> 'open' THEN {title}
+                ELSE users.name || ' (' || {title} || ')' END
+    FROM submissions
+    JOIN units ON units.id = submissions.unit_id
+    JOIN directorates ON directorates.id = units.directorate_id
+    LEFT JOIN users ON users.id = messages.author_id
+    WHERE submissions.id = messages.submission_id)
+WHERE author_role = 'handler' AND signed_as IS NULL"""
+
+
+def sign_unsigned_replies() -> None:
+    """Sign, in one statement, every handler's reply that has no signature yet."""
+    labels = " ".join(f"WHEN '{role.value}' THEN '{role.label}'" for role in Role)
+    statement = _SIGN_UNSIGNED.format(title=_TITLE.format(labels=labels))
+    db.session.execute(text(statement), {"guardian": GUARDIAN_TITLE, "former": FORMER_HANDLER})

@@ -1,12 +1,16 @@
 """Replies are signed by the handler's role and area, and on open items by their name too;
-never "the person handling it" (issue 14)."""
+never "the person handling it" (issue 14); and keep what they were signed as when the handler
+moves on."""
 
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
-from engage.accounts.models import Role
-from engage.submissions.models import Kind, SpeakUpMode
+from engage.accounts.models import LeaderScope, Role
+from engage.extensions import db
+from engage.submissions import services, signatures
+from engage.submissions.models import Kind, Message, SpeakUpMode
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_directorate, make_unit
 from tests.factories.submissions import (
@@ -85,3 +89,86 @@ def test_the_decision_is_signed_as_a_reply_is(client: FlaskClient) -> None:
     assert "by Sam Jones (Leader, Ward 12)</p>" in page
     page = client.get(f"/submissions/{confidential.id}").get_data(as_text=True)
     assert "by Leader, Ward 12</p>" in page and "Sam Jones" not in page
+
+
+def test_a_reply_keeps_its_signature_when_the_leader_moves_on(client: FlaskClient) -> None:
+    """What a reply was signed as is part of the record: the ward's leader going on to lead
+    its directorate instead, then another ward, then becoming the guardian, changes nothing."""
+    scene = leader_replies_on_a_ward(
+        client, "We will trial it", ward_name="Ward 9", leader_name="Sam Jones"
+    )
+    ward = db.session.merge(scene.ward)
+    moves = [
+        (Role.LEADER, [LeaderScope(directorate=ward.directorate)]),
+        (Role.LEADER, [LeaderScope(unit=make_unit("Ward 4"))]),
+        (Role.GUARDIAN, []),
+    ]
+    for role, scopes in moves:
+        leader = db.session.merge(scene.leader)
+        leader.role, leader.scopes = role.value, scopes
+        db.session.commit()
+        heading = heading_seen_by(client, scene.raiser, scene.idea.id, "We will trial it")
+        assert "Reply from Sam Jones (Leader, Ward 9)" in heading, role
+
+
+def test_a_confidential_reply_stays_unnamed_when_the_leader_moves_on(client: FlaskClient) -> None:
+    surgery = make_directorate("Surgery")
+    raiser = make_user(unit=make_unit(directorate=surgery))
+    leader = make_user(Role.LEADER, name="Alex Lead", leads_directorates=(surgery,))
+    idea = make_submission(raiser, kind=Kind.IDEA, mode=SpeakUpMode.CONFIDENTIAL)
+    reply(client, leader, idea.id, "Looking into it")
+    leader = db.session.merge(leader)
+    leader.role, leader.scopes = Role.GUARDIAN.value, []
+    db.session.commit()
+    heading = heading_seen_by(client, raiser, idea.id, "Looking into it")
+    assert "Reply from Directorate leader, Surgery" in heading
+    assert "Alex Lead" not in heading
+
+
+def test_replies_signed_in_bulk_read_as_replies_signed_one_by_one(app_context: None) -> None:
+    """sign_unsigned_replies (the demo seed's, in SQL) gives each reply the words
+    signature() gives it: name or not, unit, directorate, other ward, other roles, no author."""
+    surgery = make_directorate("Surgery")
+    ward = make_unit("Ward 9", directorate=surgery)
+    raiser = make_user(unit=ward)
+    handlers = [
+        make_user(Role.LEADER, name="Sam Jones", leads_units=(ward,)),
+        make_user(Role.LEADER, name="Alex Lead", leads_directorates=(surgery,)),
+        make_user(Role.LEADER, name="Pat Other", leads_units=(make_unit("Ward 4"),)),
+        make_user(Role.GUARDIAN, name="Gerry Guardian"),
+        make_user(Role.ADMIN, name="Ada Admin"),
+        None,
+    ]
+    items = [
+        make_submission(raiser, kind=Kind.IDEA, unit=ward, mode=mode)
+        for mode in (SpeakUpMode.OPEN, SpeakUpMode.CONFIDENTIAL)
+    ]
+    messages = [
+        services.add_message(item, author, "handler", "Noted")
+        for item in items
+        for author in handlers
+    ]
+    messages.append(services.add_message(items[0], raiser, "submitter", "Thanks"))
+    db.session.commit()
+    one_by_one = [m.signed_as for m in messages]
+    db.session.execute(update(Message).values(signed_as=None))
+    signatures.sign_unsigned_replies()
+    db.session.expire_all()
+    assert [m.signed_as for m in messages] == one_by_one
+    assert one_by_one[:6] == [
+        "Sam Jones (Leader, Ward 9)",
+        "Alex Lead (Directorate leader, Surgery)",
+        "Pat Other (Leader, Ward 9)",
+        "Gerry Guardian (Freedom to Speak Up guardian)",
+        "Ada Admin (Administrator)",
+        "a former member of the team handling it",
+    ]
+    assert one_by_one[6:] == [
+        "Leader, Ward 9",
+        "Directorate leader, Surgery",
+        "Leader, Ward 9",
+        "Freedom to Speak Up guardian",
+        "Administrator",
+        "a former member of the team handling it",
+        None,
+    ]
