@@ -17,6 +17,7 @@ from engage.submissions.search import matching
 BEFORE_UNIQUE_MESSAGE_POSITIONS = "9ad7e582a54d"
 BEFORE_FOLLOWUP_CODES = "c41e7d2a9b10"
 BEFORE_SIGNED_REPLIES = "c6e2a9d4f1b7"
+BEFORE_SIGNED_DECISIONS = "a8d4e2c6b9f3"
 
 
 def _insert_submission(
@@ -249,4 +250,55 @@ def test_existing_replies_are_signed_as_they_read_before(empty_app: Flask) -> No
         24: "Freedom to Speak Up guardian",
         25: "a former member of the team handling it",
         26: None,
+    }
+
+
+def test_existing_decisions_are_signed_as_they_read_before(empty_app: Flask) -> None:
+    """The response panel's "by ..." keeps what it showed before the column existed: name and
+    role on an open item, the role only on an anonymous one, "former" for a deleted decider."""
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_SIGNED_DECISIONS)
+        with db.engine.begin() as connection:
+            anonymous = _insert_submission(connection, "Night staffing", legacy=False)
+            unit = connection.execute(sa.text("SELECT id FROM units")).scalar_one()
+            raiser = {"raiser": _insert_handler(connection, "Rae Raiser", "staff")}
+            connection.execute(
+                sa.text(
+                    "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
+                    "description, unit_id, theme_id, patient_safety, submitted_on, submitter_id) "
+                    "SELECT 5151, 'ID-TEST-0002', 'idea', 'open', 'leaders', status, 'Open', "
+                    "description, unit_id, theme_id, false, submitted_on, :raiser "
+                    "FROM submissions"
+                ),
+                raiser,
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO submissions (id, reference, kind, mode, queue, status, title, "
+                    "description, unit_id, theme_id, patient_safety, submitted_on, submitter_id) "
+                    "SELECT 5252, 'ID-TEST-0003', 'idea', 'open', 'leaders', status, 'Gone', "
+                    "description, unit_id, theme_id, false, submitted_on, :raiser "
+                    "FROM submissions WHERE id = 5151"
+                ),
+                raiser,
+            )
+            leader = _insert_handler(connection, "Sam Jones", "leader", unit=unit)
+            for submission, decider in ((5151, leader), (anonymous, leader), (5252, None)):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO decisions (submission_id, outcome, response, "
+                        "decided_by_id, decided_on, decided_at) VALUES (:submission, 'adopt', "
+                        "'We will', :decider, :today, :today)"
+                    ),
+                    {"submission": submission, "decider": decider, "today": date.today()},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT submission_id, signed_as FROM decisions"))
+            signed = {submission: signed_as for submission, signed_as in rows}
+        db.session.remove()
+    assert signed == {
+        5151: "Sam Jones (Leader, Ward 7)",
+        anonymous: "Leader, Ward 7",
+        5252: "a former member of the team handling it",
     }

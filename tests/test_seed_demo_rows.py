@@ -14,6 +14,7 @@ from engage.accounts.models import User
 from engage.cli.seed_demo import seed_demo_data
 from engage.extensions import db
 from engage.guardian.models import GuardianCase
+from engage.responses.models import Decision
 from engage.submissions.models import Message, SpeakUpMode, Status, StatusChange, Submission
 
 NOW = datetime(2026, 6, 15, 9, 30)
@@ -109,4 +110,13 @@ def test_one_seed_on_one_day_makes_one_demo_trust(
     assert {mode for mode, _signed_as, _name in signed} == {m.value for m in SpeakUpMode}
     assert all(
         signed_as and (name in signed_as) == (mode == "open") for mode, signed_as, name in signed
+    )
+    decided = db.session.execute(
+        select(Submission.mode, Decision.signed_as, User.name)
+        .select_from(Decision)
+        .join(Submission, Submission.id == Decision.submission_id)
+        .join(User, User.id == Decision.decided_by_id)
+    ).all()
+    assert decided and all(
+        signed_as and (name in signed_as) == (mode == "open") for mode, signed_as, name in decided
     )

@@ -100,6 +100,9 @@ class Decision(db.Model):  # type: ignore[name-defined,misc]
 
     submission: Mapped[Submission] = relationship()
     decided_by: Mapped[User | None] = relationship()
+    # The decider's signature as it was when they decided (engage.submissions.signatures): the
+    # panel's "by Sam Jones (Leader, Ward 9)" does not change when they move on.
+    signed_as: Mapped[str | None] = mapped_column(String(300))
     existing_action: Mapped[Action | None] = relationship(foreign_keys=[existing_action_id])
 
     @property

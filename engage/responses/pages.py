@@ -10,7 +10,7 @@ from engage.responses import actions, escalation, services
 from engage.responses.clocks import Clock
 from engage.responses.models import Action, Decision, Escalation, Publication
 from engage.responses.progress import Progress
-from engage.submissions import access, signatures
+from engage.submissions import access
 from engage.submissions.models import Status, Submission
 
 
@@ -86,5 +86,5 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         can_publish=access.can_publish(actor, submission)
         and decision is not None
         and publication is None,
-        decided_by=signatures.signature(decision.decided_by, submission) if decision else "",
+        decided_by=(decision.signed_as or "") if decision else "",
     )

@@ -117,7 +117,10 @@ def decide(actor: User, submission_id: int, details: DecisionDetails) -> Decisio
     refused = details.outcome is Outcome.NOT_TAKEN_FORWARD
     set_status(actor, submission, Status.NOT_TAKEN_FORWARD if refused else Status.DECISION_MADE)
     told = f"{response}\n\nReason: {reason}" if refused else response
-    add_message(submission, actor, "handler", f"Decision: {details.outcome.label}.\n\n{told}")
+    message = add_message(
+        submission, actor, "handler", f"Decision: {details.outcome.label}.\n\n{told}"
+    )
+    decision.signed_as = message.signed_as  # signed once, as the message telling of it is
     record(
         actor,
         "decision.made",

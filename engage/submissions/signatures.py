@@ -49,9 +49,9 @@ def signature(author: User | None, submission: Submission) -> str:
     return title if submission.hides_submitter else f"{author.name} ({title})"
 
 
-# signature() in SQL, for replies written in bulk (the demo seed): the same words, read from
-# the author's role and scopes as they are now. The migration that added `signed_as` backfilled
-# existing replies with its own copy of this statement.
+# signature() in SQL, for replies and decisions written in bulk (the demo seed): the same words,
+# read from the author's role and scopes as they are now. The migrations that added `signed_as`
+# backfilled existing rows with their own copies of this statement.
 _TITLE = """CASE users.role
     WHEN 'guardian' THEN :guardian
     WHEN 'leader' THEN CASE
@@ -62,20 +62,28 @@ _TITLE = """CASE users.role
             THEN 'Directorate leader, ' || directorates.name
         ELSE 'Leader, ' || units.name END
     {labels} END"""
-_SIGN_UNSIGNED = """UPDATE messages SET signed_as = (
+_SIGN_UNSIGNED = """UPDATE {table} SET signed_as = (
     SELECT CASE WHEN users.id IS NULL THEN :former
                 WHEN submissions.mode <> 'open' THEN {title}
                 ELSE users.name || ' (' || {title} || ')' END
     FROM submissions
     JOIN units ON units.id = submissions.unit_id
     JOIN directorates ON directorates.id = units.directorate_id
-    LEFT JOIN users ON users.id = messages.author_id
-    WHERE submissions.id = messages.submission_id)
-WHERE author_role = 'handler' AND signed_as IS NULL"""
+    LEFT JOIN users ON users.id = {table}.{author}
+    WHERE submissions.id = {table}.submission_id)
+WHERE signed_as IS NULL{only}"""
+# What is signed: handlers' replies (not submitters' messages), and decisions.
+_SIGNED = (
+    ("messages", "author_id", " AND author_role = 'handler'"),
+    ("decisions", "decided_by_id", ""),
+)
 
 
-def sign_unsigned_replies() -> None:
-    """Sign, in one statement, every handler's reply that has no signature yet."""
+def sign_unsigned() -> None:
+    """Sign, one statement a table, every handler's reply and every decision that has no
+    signature yet (those written in bulk, by the demo seed)."""
     labels = " ".join(f"WHEN '{role.value}' THEN '{role.label}'" for role in Role)
-    statement = _SIGN_UNSIGNED.format(title=_TITLE.format(labels=labels))
-    db.session.execute(text(statement), {"guardian": GUARDIAN_TITLE, "former": FORMER_HANDLER})
+    title = _TITLE.format(labels=labels)
+    for table, author, only in _SIGNED:
+        statement = _SIGN_UNSIGNED.format(table=table, author=author, only=only, title=title)
+        db.session.execute(text(statement), {"guardian": GUARDIAN_TITLE, "former": FORMER_HANDLER})

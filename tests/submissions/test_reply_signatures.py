@@ -9,6 +9,8 @@ from sqlalchemy import update
 
 from engage.accounts.models import LeaderScope, Role
 from engage.extensions import db
+from engage.responses import services as responses
+from engage.responses.models import Outcome
 from engage.submissions import services, signatures
 from engage.submissions.models import Kind, Message, SpeakUpMode
 from tests.factories.accounts import make_user, sign_in
@@ -126,7 +128,7 @@ def test_a_confidential_reply_stays_unnamed_when_the_leader_moves_on(client: Fla
 
 
 def test_replies_signed_in_bulk_read_as_replies_signed_one_by_one(app_context: None) -> None:
-    """sign_unsigned_replies (the demo seed's, in SQL) gives each reply the words
+    """sign_unsigned (the demo seed's, in SQL) gives each reply the words
     signature() gives it: name or not, unit, directorate, other ward, other roles, no author."""
     surgery = make_directorate("Surgery")
     ward = make_unit("Ward 9", directorate=surgery)
@@ -152,7 +154,7 @@ def test_replies_signed_in_bulk_read_as_replies_signed_one_by_one(app_context: N
     db.session.commit()
     one_by_one = [m.signed_as for m in messages]
     db.session.execute(update(Message).values(signed_as=None))
-    signatures.sign_unsigned_replies()
+    signatures.sign_unsigned()
     db.session.expire_all()
     assert [m.signed_as for m in messages] == one_by_one
     assert one_by_one[:6] == [
@@ -172,3 +174,28 @@ def test_replies_signed_in_bulk_read_as_replies_signed_one_by_one(app_context: N
         "a former member of the team handling it",
         None,
     ]
+
+
+def test_a_decision_keeps_who_it_was_decided_by_when_the_leader_moves_on(
+    client: FlaskClient,
+) -> None:
+    """The response panel's "by Sam Jones (Leader, Ward 9)" is the decision's record too."""
+    scene = leader_replies_on_a_ward(
+        client, "We will trial it", ward_name="Ward 9", leader_name="Sam Jones"
+    )
+    details = responses.DecisionDetails(outcome=Outcome.ADOPT, response="Adopted on Ward 9")
+    responses.decide(db.session.merge(scene.leader), scene.idea.id, details)
+    db.session.commit()
+    sign_in(client, scene.raiser)
+    by = ", by Sam Jones (Leader, Ward 9)"
+    assert by in client.get(f"/submissions/{scene.idea.id}").get_data(as_text=True)
+    for role, scopes in [
+        (Role.LEADER, [LeaderScope(unit=make_unit("Ward 4"))]),
+        (Role.GUARDIAN, []),
+    ]:
+        leader = db.session.merge(scene.leader)
+        leader.role, leader.scopes = role.value, scopes
+        db.session.commit()
+        page = client.get(f"/submissions/{scene.idea.id}").get_data(as_text=True)
+        assert by in page, role
+        assert "Ward 4" not in page and "Freedom to Speak Up guardian" not in page
