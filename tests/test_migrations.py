@@ -17,7 +17,6 @@ from engage.submissions.search import matching
 BEFORE_UNIQUE_MESSAGE_POSITIONS = "9ad7e582a54d"
 BEFORE_FOLLOWUP_CODES = "c41e7d2a9b10"
 BEFORE_SIGNED_REPLIES = "c6e2a9d4f1b7"
-BEFORE_SIGNED_DECISIONS = "a8d4e2c6b9f3"
 
 
 def _insert_submission(
@@ -257,7 +256,7 @@ def test_existing_decisions_are_signed_as_they_read_before(empty_app: Flask) -> 
     """The response panel's "by ..." keeps what it showed before the column existed: name and
     role on an open item, the role only on an anonymous one, "former" for a deleted decider."""
     with empty_app.app_context():
-        upgrade(revision=BEFORE_SIGNED_DECISIONS)
+        upgrade(revision=BEFORE_SIGNED_REPLIES)
         with db.engine.begin() as connection:
             anonymous = _insert_submission(connection, "Night staffing", legacy=False)
             unit = connection.execute(sa.text("SELECT id FROM units")).scalar_one()
