@@ -51,7 +51,7 @@ class Breakdown:
     # describe the `counted` newest items (the total is above the list, as "about N").
     counted: int = 0
     capped: bool = False
-    # "Needs action" counts up to attention.COUNT_CAP of its items, and beyond it any that
+    # "Needs action" counts up to attention.NEEDS_ACTION_CAP of its items, and beyond it any that
     # many ("more than 100" above the list): finding the newest or first ones would test
     # every item of the history.
     as_listed: bool = False
@@ -69,7 +69,7 @@ def inbox_breakdown(
     any of them for "needs action"), so that its cost does not grow with the trust's history."""
     condition = queries.inbox_conditions(actor, filters)
     as_listed = order is None and queries.shows_needs_action(filters)
-    limit = cap or (attention.COUNT_CAP if as_listed else BREAKDOWN_CAP)
+    limit = cap or (attention.NEEDS_ACTION_CAP if as_listed else BREAKDOWN_CAP)
     wanted = [*order, Submission.id] if order else NEWEST  # ends with the id: a stable cut
     columns = (Submission.id, Submission.theme_id, Submission.unit_id, Submission.submitter_id)
     # The items first (an index walk of at most `limit` entries), then their names and groups.

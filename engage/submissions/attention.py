@@ -25,7 +25,7 @@ GROUPS = ("overdue", "escalated", "messages")  # and "submitted": waiting to be 
 # down the list from the top and needs no closer figure, and a count that read every item
 # of a long history would cost what the history costs. At 1M submissions a count of 201
 # items read twice the table pages that 10k's whole list does; 101 read as many (issue 15).
-COUNT_CAP = 100
+NEEDS_ACTION_CAP = 100
 
 
 def waiting() -> ColumnElement[bool]:

@@ -127,7 +127,7 @@ def inbox(actor: User, filters: InboxFilter, page: PageRequest | int = 1) -> Pag
             needs.segments,
             inbox_order(filters),
             page,
-            count_cap=attention.COUNT_CAP,
+            count_cap=attention.NEEDS_ACTION_CAP,
         )
     return paginate(Submission, condition, inbox_order(filters, actor), page)
 

@@ -1,5 +1,5 @@
 """The inbox's counts by theme, unit and worker group: one grouped query over at most
-BREAKDOWN_CAP items (the newest; for "needs action", any attention.COUNT_CAP of them), so that
+BREAKDOWN_CAP items (the newest; for "needs action", any NEEDS_ACTION_CAP of them), so that
 a view costs the same however long the history; the CSV's counts describe exactly the rows it
 exports."""
 
@@ -84,7 +84,7 @@ def test_needs_action_is_counted_exactly_up_to_its_cap_then_more_than(
     for i in range(waiting):
         unit = old if i < 2 else new
         make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL, unit=unit)
-    monkeypatch.setattr(attention, "COUNT_CAP", 3)
+    monkeypatch.setattr(attention, "NEEDS_ACTION_CAP", 3)
     monkeypatch.setattr(guardian_inbox, "BREAKDOWN_CAP", 100)  # not the one that applies
     guardian = make_user(Role.GUARDIAN)
     listed = guardian_inbox.inbox_breakdown(guardian, InboxFilter())

@@ -258,7 +258,7 @@ def test_needs_action_counts_exactly_up_to_its_cap_then_says_more_than(
     leader, staff = _ward_with_leader()
     for i in range(waiting):
         _aged(make_submission(staff, title=f"Waiting {i}"), 3 - i)
-    monkeypatch.setattr(attention, "COUNT_CAP", 3)
+    monkeypatch.setattr(attention, "NEEDS_ACTION_CAP", 3)
     monkeypatch.setattr(pagination, "COUNT_CAP", 3)  # the other lists' cap: not this one's
     client.application.config["PAGE_SIZE"] = 2
     sent: list[str] = []
