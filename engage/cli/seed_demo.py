@@ -26,6 +26,7 @@ from engage.extensions import db
 from engage.metrics.snapshot_runs import backfill_snapshots
 from engage.organisation.models import Directorate, StaffGroup, Unit
 from engage.submissions.models import Submission
+from engage.submissions.signatures import sign_unsigned
 from engage.timeutil import utcnow
 
 DEMO_DOMAIN = "demo.engage.nhs.uk"
@@ -191,6 +192,7 @@ def seed_demo_data(rng: random.Random, password: str) -> dict[str, int]:
     counts["submissions"] = len(made)
     counts["decisions"] = seed_responses(rng, today, made)
     counts["guardian_cases"] = seed_guardian(rng, today, made)
+    sign_unsigned()  # the replies and decisions written in bulk, signed as their services sign
     db.session.flush()
     # Two years of weekly snapshots, so the metrics view has history from the start.
     first = min(db.session.scalars(select(func.min(Submission.submitted_on))), default=None)

@@ -20,7 +20,6 @@ from engage.cli.seed_rows import (
 from engage.extensions import db
 from engage.responses.models import Action, ActionStatus, Decision, Outcome, Publication
 from engage.submissions.models import Queue, Status, StatusChange, Submission, Theme
-from engage.submissions.signatures import sign_unsigned
 
 DECIDED = (Status.DECISION_MADE.value, Status.CLOSED.value, Status.NOT_TAKEN_FORWARD.value)
 ACTION_STEPS = {
@@ -97,7 +96,6 @@ def seed_responses(rng: random.Random, today: date, made: list[int]) -> int:
                 _publish(submission, theme, handler, outcome, decided_on, today, rng)
             )
     insert_rows(Decision, decisions)
-    sign_unsigned()  # as decide() signs each decision
     # A step refers to its parent action, which has its identifier once inserted.
     ids = insert_returning_ids(Action, actions, by="submission_id")
     update_rows(

@@ -30,7 +30,6 @@ from engage.submissions.models import (
 )
 from engage.submissions.references import followup_digest, random_reference
 from engage.submissions.services import route_for
-from engage.submissions.signatures import sign_unsigned
 
 DEMO_ANONYMOUS_REFERENCE = "CN-7KQ4-M2XD"
 # Its private follow-up code, published for the demo (a real one is shown once, to its author).
@@ -77,7 +76,6 @@ class Rows:
         insert_rows(Submission, self.submissions)
         insert_rows(StatusChange, self.changes)
         insert_rows(Message, self.messages)
-        sign_unsigned()
         insert_rows(Support, self.supports)
         insert_rows(Comment, self.comments)
 
