@@ -252,6 +252,14 @@ def _paths(rule: Rule, world: World) -> list[tuple[str, bool]]:
     return [(fill(values), True) for values in real] + [(path, False) for path in absurd]
 
 
+def _typed_sets_for(index: int, real_paths: int) -> list[int]:
+    """Which sets of typed values (every field at once, each with a value that suits its type)
+    the route's real path number `index` gets: the sets shared out over the paths, so that each
+    set is sent once per route, and every path gets at least one."""
+    shared = [k for k in range(TYPED_SETS) if k % real_paths == index]
+    return shared or [index % TYPED_SETS]
+
+
 # Routes that may end the walker's server-side session (signing out, everywhere).
 SESSION_ENDING = {"accounts.sign_out", "admin_users.sign_out_everywhere", "accounts.account"}
 
@@ -307,30 +315,25 @@ def test_no_route_answers_500_to_hostile_input(
                 let_in = send(client, method, path, dict.fromkeys(every_field, value[:LONG]), value)
                 if not real:
                     continue
-                # Every field at once, each with a value that suits it: the three sets of such
-                # values once per route, shared out over its real paths, at least one each.
-                sets = [k for k in range(TYPED_SETS) if k % real_paths == index] or [
-                    index % TYPED_SETS
-                ]
-                for k in sets:
+                for k in _typed_sets_for(index, real_paths):
                     typed = {name: values[k][:LONG] for name, values in every_field.items()}
                     let_in |= send(client, method, path, typed, f"typed values #{k}")
                 if let_in:
                     entered[method].append(path)
         # One field at a time in an otherwise valid form, each value once per rule, on the real
         # paths that let this role in taken in turn (an idea's, a concern's, an anonymous one's):
-        # sweeping every path with every value costs four times as long and reaches no more
+        # sweeping every path with every value costs several times as long and reaches no more
         # code. A GET reads only the forms made from the query string, those without CSRF.
         forms = _forms_of(app.view_functions[rule.endpoint])
-        for method, paths in entered.items():
-            if not paths:
+        for method, let_in_paths in entered.items():
+            if not let_in_paths:
                 continue
             read = [form for form in forms if method == "POST" or not form.Meta.csrf]
             swept = {name: v for form in read for name, v in _fields(form).items()}
             valid = _valid_form_for(read, world.valid)
             pairs = [(field, value) for field, values in sorted(swept.items()) for value in values]
-            for index, (field, value) in enumerate(pairs):
-                path = paths[index % len(paths)]
+            for turn_of_path, (field, value) in enumerate(pairs):
+                path = let_in_paths[turn_of_path % len(let_in_paths)]
                 send(clients[path], method, path, {**valid, field: value}, (field, value))
         if rule.endpoint in SESSION_ENDING:  # sessions are server-side: a new one
             start = starting_cookie()
