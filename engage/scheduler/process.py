@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
@@ -35,8 +35,12 @@ class SchedulerProcess:
         self.lock: SchedulerLock = lock_for(
             app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
         )
+        # Set by SIGTERM/SIGINT. The handler only sets events: it may run at any point in the
+        # main thread, even while a scheduler is half started, so only the main thread starts
+        # and shuts down schedulers.
         self.stopping = threading.Event()
-        self.scheduler: BlockingScheduler | None = None
+        # Set by a stop signal or by the loss of the lock: the active scheduler should end.
+        self.stand_down = threading.Event()
 
     def serve(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
@@ -67,7 +71,7 @@ class SchedulerProcess:
         threads = self.app.config["SCHEDULER_THREADS"]
         if self.app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             threads = 1  # SQLite writes one transaction at a time: jobs take turns
-        scheduler = BlockingScheduler(
+        scheduler = BackgroundScheduler(
             timezone=LONDON,
             # The lock check has a thread of its own, so long jobs cannot hold it up.
             executors={"default": ThreadPoolExecutor(threads), "watch": ThreadPoolExecutor(1)},
@@ -86,13 +90,20 @@ class SchedulerProcess:
             executor="watch",
         )
         self._catch_up(scheduler)
-        self.scheduler = scheduler
         if self.stopping.is_set():
             return
-        scheduler.start()  # blocks until shut down
-        self.scheduler = None
+        scheduler.start()
+        try:
+            # A signal interrupts this wait on POSIX, and its handler sets the event.
+            self.stand_down.wait()
+        finally:
+            # Running jobs finish first, so a scheduler that takes the lock again never runs
+            # a job beside its own earlier run.
+            scheduler.shutdown(wait=True)
+            if not self.stopping.is_set():
+                self.stand_down.clear()
 
-    def _catch_up(self, scheduler: BlockingScheduler) -> None:
+    def _catch_up(self, scheduler: BackgroundScheduler) -> None:
         now = datetime.now(LONDON)
         with self.app.app_context():
             due = due_runs(self.jobs, now)
@@ -120,11 +131,9 @@ class SchedulerProcess:
     def _check_lock(self) -> None:
         if not self.lock.still_held():
             log.error("the scheduler lock was lost (database connection gone): standing down")
-            if self.scheduler is not None:
-                self.scheduler.shutdown(wait=False)
+            self.stand_down.set()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("%s received: stopping after the running jobs finish", signal.strsignal(signum))
         self.stopping.set()
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+        self.stand_down.set()
