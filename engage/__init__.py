@@ -12,9 +12,6 @@ from typing import Any
 from flask import Blueprint, Flask, g, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
-from jinja2.filters import do_indent
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,6 +27,7 @@ from engage.reliability.faults import (
 )
 from engage.reliability.once import Repeated, answer_repeat, new_token
 from engage.routing import register_converters
+from engage.templating import configure_jinja, register_template_helpers
 from engage.timeutil import london_time
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -67,16 +65,7 @@ def create_app(
     if app.config["PROXIES_IN_FRONT"]:
         hops = app.config["PROXIES_IN_FRONT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    app.jinja_options = {
-        "undefined": ChainableUndefined,  # the NHS.UK macros read optional nested params
-        "loader": ChoiceLoader(
-            [
-                FileSystemLoader(str(PROJECT_DIR / "templates")),
-                PackageLoader("nhsuk_frontend_jinja"),
-            ]
-        ),
-        "autoescape": True,
-    }
+    configure_jinja(app, str(PROJECT_DIR / "templates"))
     configure_hashing(
         app.config["ARGON2_TIME_COST"],
         app.config["ARGON2_MEMORY_KIB"],
@@ -99,19 +88,8 @@ def create_app(
     app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
     app.jinja_env.globals["fewer_than"] = small_numbers.fewer_than  # "fewer than 5"
     app.jinja_env.filters["london_time"] = london_time
-    app.jinja_env.filters["indent"] = indent
+    register_template_helpers(app)
     return app
-
-
-def indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
-    """Jinja's `indent` filter, the same text, without its cost on markup: the NHS.UK macros
-    indent every nested component, and Jinja's filter makes and escapes a Markup per line
-    (two date inputs took 60 ms of a page). Indenting the plain text and marking the result
-    safe gives the same string: the input was safe, and the indentation is trusted in both."""
-    if not isinstance(s, Markup):
-        return do_indent(s, width, first, blank)
-    spaces = width if isinstance(width, str) else " " * width
-    return Markup(do_indent(str(s), spaces, first, blank))  # noqa: S704 (it was markup)
 
 
 def _check_settings(app: Flask) -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
-from engage import indent
+from engage.templating import indent
 
 TEXT = st.text(alphabet=st.sampled_from("ab <>&\"'\n\r\t\u2028\x0b"), max_size=40)
 WIDTH = st.one_of(st.integers(0, 6), st.sampled_from(["", "  ", "\t", "<b>", "&"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,11 @@ def is_same_origin(url: str, base_url: str) -> bool:
     if parts.scheme in {"data", "blob"}:
         return True
     return (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+
+
+def elsewhere(base_url: str) -> re.Pattern[str]:
+    """Every web address but the app's own (data: and blob: URLs never reach the network)."""
+    return re.compile(rf"^(?!{re.escape(base_url.rstrip('/'))}/)(?!(data|blob):)")
 
 
 def load_failed(request: Request, base_url: str) -> bool:
