@@ -78,8 +78,7 @@ def test_a_component_renders_through_the_stand_in(app: Flask) -> None:
         )
     tag = page[page.index("<button") : page.index(">", page.index("<button")) + 1]
     assert tag == (
-        '<button class="nhsuk-button" data-module="nhsuk-button" type="submit" '
-        'data-x="&lt;y&gt;">'
+        '<button class="nhsuk-button" data-module="nhsuk-button" type="submit" data-x="&lt;y&gt;">'
     )
 
 
