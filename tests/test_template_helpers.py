@@ -4,15 +4,28 @@ macro, so a difference would change every page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, render_template_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import ChainableUndefined, PackageLoader
+from jinja2 import ChainableUndefined, PackageLoader, Template
 from markupsafe import Markup
 
 from engage.templating import EngageEnvironment
+
+
+class Escaped:
+    """Safe markup of another library's kind: `__html__`, and the text in `.val` (as
+    Nunjucks' SafeString has it), which the macro reads."""
+
+    def __init__(self, val: str) -> None:
+        self.val = val
+
+    def __html__(self) -> str:
+        return self.val
+
 
 CALL = '{% from "nhsuk/macros/attributes.jinja" import nhsukAttributes %}{{ nhsukAttributes(a) }}'
 TEXT = st.text(alphabet=st.sampled_from("ab <>&\"' =\n"), max_size=8)
@@ -22,6 +35,7 @@ SCALAR = st.one_of(
     st.integers(-3, 3),
     TEXT,
     TEXT.map(Markup),
+    TEXT.map(Escaped),
     st.just(ChainableUndefined()),
     st.lists(st.one_of(st.integers(0, 3), TEXT), max_size=3),
 )
@@ -41,7 +55,15 @@ def _render_both(app: Flask, attributes: Any) -> tuple[str, str]:
         original = app.jinja_env.overlay(loader=PackageLoader("nhsuk_frontend_jinja"))
         templates.update(ours=app.jinja_env.from_string(CALL), theirs=original.from_string(CALL))
     with app.app_context():
-        return templates["ours"].render(a=attributes), templates["theirs"].render(a=attributes)
+        return _render(templates["ours"], attributes), _render(templates["theirs"], attributes)
+
+
+def _render(template: Template, attributes: Any) -> str:
+    """The text, or what went wrong (a value that is markup but not text fails in both)."""
+    try:
+        return template.render(a=attributes)
+    except TypeError as error:
+        return f"TypeError: {error}"
 
 
 @settings(deadline=None)  # the first example loads both macros
@@ -51,6 +73,9 @@ def test_the_attributes_macro_gives_what_nhsuks_gives(app: Flask, attributes: An
     # NHS.UK's macro also leaves the whitespace between its tags, all before the attributes.
     assert theirs.endswith(ours)
     assert theirs[: len(theirs) - len(ours)].isspace() or theirs == ours
+    # ...so the comparison cannot see a space missing at the start: each attribute has one.
+    attributes_made = isinstance(attributes, Mapping) and ours and not ours.startswith("TypeE")
+    assert ours.startswith(" " if attributes_made else "")
 
 
 def test_attribute_values_are_escaped_and_booleans_shown_as_html_has_them(app: Flask) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,8 @@ from engage.scheduler.registry import LONDON, ScheduledJob
 from engage.scheduler.runner import describe_due, due_runs, latest_fire_time, run_job
 
 log = logging.getLogger("engage.scheduler")
+# How soon the main thread notices a stop signal.
+WAKE_SECONDS = 0.2
 
 
 class SchedulerProcess:
@@ -35,12 +38,18 @@ class SchedulerProcess:
         self.lock: SchedulerLock = lock_for(
             app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
         )
-        # Set by SIGTERM/SIGINT. The handler only sets events: it may run at any point in the
-        # main thread, even while a scheduler is half started, so only the main thread starts
-        # and shuts down schedulers.
-        self.stopping = threading.Event()
-        # Set by a stop signal or by the loss of the lock: the active scheduler should end.
+        # Set by SIGTERM/SIGINT. The handler may run at any point in the main thread, even
+        # while a scheduler is half started or the main thread holds a lock (an Event's, say,
+        # which is not reentrant), so it only sets this plain attribute; the main thread
+        # notices within WAKE_SECONDS and alone starts and shuts down schedulers.
+        self.stop_signal: int | None = None
+        self.told_stop = False
+        # Set by the lock check, in a thread of its own, when the lock is lost.
         self.stand_down = threading.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_signal is not None
 
     def serve(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
@@ -48,7 +57,7 @@ class SchedulerProcess:
         poll = self.app.config["SCHEDULER_LOCK_POLL_SECONDS"]
         told = False
         try:
-            while not self.stopping.is_set():
+            while not self.stopping:
                 if not self.lock.try_acquire():
                     if not told:
                         log.info(
@@ -57,15 +66,28 @@ class SchedulerProcess:
                             poll,
                         )
                         told = True
-                    self.stopping.wait(poll)
+                    self._pause(poll)
                     continue
                 told = False
                 log.info("this scheduler is active, with %s jobs", len(self.jobs))
                 self._run_until_stopped()
                 self.lock.release()
         finally:
+            self._tell_stop()
             self.lock.release()
         log.info("scheduler stopped")
+
+    def _pause(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(WAKE_SECONDS, left))
+
+    def _tell_stop(self) -> None:
+        """Log the stop signal, once, from the main thread."""
+        if self.stop_signal is not None and not self.told_stop:
+            self.told_stop = True
+            name = signal.strsignal(self.stop_signal)
+            log.info("%s received: stopping after the running jobs finish", name)
 
     def _run_until_stopped(self) -> None:
         threads = self.app.config["SCHEDULER_THREADS"]
@@ -90,18 +112,18 @@ class SchedulerProcess:
             executor="watch",
         )
         self._catch_up(scheduler)
-        if self.stopping.is_set():
+        if self.stopping:
             return
         scheduler.start()
         try:
-            # A signal interrupts this wait on POSIX, and its handler sets the event.
-            self.stand_down.wait()
+            while not self.stopping and not self.stand_down.wait(WAKE_SECONDS):
+                pass
         finally:
+            self._tell_stop()
             # Running jobs finish first, so a scheduler that takes the lock again never runs
             # a job beside its own earlier run.
             scheduler.shutdown(wait=True)
-            if not self.stopping.is_set():
-                self.stand_down.clear()
+            self.stand_down.clear()
 
     def _catch_up(self, scheduler: BackgroundScheduler) -> None:
         now = datetime.now(LONDON)
@@ -134,6 +156,4 @@ class SchedulerProcess:
             self.stand_down.set()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
-        log.info("%s received: stopping after the running jobs finish", signal.strsignal(signum))
-        self.stopping.set()
-        self.stand_down.set()
+        self.stop_signal = signum  # no lock, no logging: see __init__

@@ -1,12 +1,15 @@
 """A stop signal ends the scheduler whenever it arrives, even in the instant a scheduler is
 being started: CI once caught a scheduler that ignored SIGTERM because the signal came just
-before APScheduler had started."""
+before APScheduler had started. The handler only sets a plain attribute (a handler that set
+an Event could deadlock on the lock the main thread holds inside Event.wait)."""
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,8 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from engage.extensions import db
-from engage.scheduler.process import SchedulerProcess
+from engage.scheduler.locks import lock_for
+from engage.scheduler.process import WAKE_SECONDS, SchedulerProcess
 
 
 def _serve_in_thread(process: SchedulerProcess) -> threading.Thread:
@@ -74,3 +78,22 @@ def test_a_lost_lock_as_the_scheduler_starts_makes_it_stand_down_and_start_again
     thread.join(timeout=20)
     assert not thread.is_alive()
     assert len(starts) == 2
+
+
+def test_a_scheduler_waiting_for_the_lock_stops_at_once_on_a_signal(
+    process: SchedulerProcess, empty_app: Flask
+) -> None:
+    empty_app.config["SCHEDULER_LOCK_POLL_SECONDS"] = 3600
+    active = lock_for(empty_app.config["SQLALCHEMY_DATABASE_URI"], Path(empty_app.instance_path))
+    assert active.try_acquire()  # another scheduler holds the lock
+    try:
+        thread = _serve_in_thread(process)
+        time.sleep(WAKE_SECONDS * 2)
+        assert thread.is_alive()  # waiting its turn
+        asked = time.monotonic()
+        process._stop(signal.SIGTERM, None)
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+        assert time.monotonic() - asked < 5  # not after the hour's poll
+    finally:
+        active.release()
