@@ -14,7 +14,14 @@ from typing import Any
 
 from flask import Flask
 from flask.templating import Environment
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Undefined
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    Template,
+    Undefined,
+)
 from jinja2.filters import do_indent, do_tojson
 from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
@@ -33,6 +40,16 @@ class EngageEnvironment(Environment):
         if not d:
             return self.globals
         return super().make_globals(d)
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> Template:
+        """Jinja adds the globals given for a cached template to that template's own (its
+        ChainMap's first map); here that would be the environment's dict, so a template asked
+        for with globals of its own is loaded afresh, with a ChainMap, and not cached."""
+        if not globals:
+            return super()._load_template(name, globals)
+        if self.loader is None:
+            raise TypeError("no loader for this environment specified")
+        return self.loader.load(self, name, super().make_globals(globals))
 
 
 def configure_jinja(app: Flask, templates: str) -> None:

@@ -113,4 +113,8 @@ def test_templates_share_the_environments_globals_and_see_later_ones(app: Flask)
     assert template.globals is app.jinja_env.globals
     own = app.jinja_env.from_string("{{ x }}", globals={"x": "own"})
     assert own.render() == "own"
+    # A template already loaded, asked for again with globals of its own: they stay its own.
+    again = app.jinja_env.get_template("nhsuk/macros/attributes.jinja", globals={"x": "own"})
+    assert again.globals["x"] == "own"
     assert "x" not in app.jinja_env.globals
+    assert app.jinja_env.get_template("nhsuk/macros/attributes.jinja") is template
