@@ -36,6 +36,16 @@
         input.setAttribute("aria-describedby", (own ? own + " " : "") + described);
       }
       if (failed) input.classList.add("autocomplete__input--error");
+      // The library changes the select only when a name is chosen: a box cleared, or typed
+      // over with a name that is no choice, would still send the owner chosen before. The
+      // select follows the box as it is typed: a name exactly as offered, or no one.
+      input.addEventListener("input", function () {
+        var typed = input.value.trim();
+        var match = Array.prototype.filter.call(select.options, function (option) {
+          return option.value && option.text === typed;
+        })[0];
+        select.value = match ? match.value : "";
+      });
     }
   });
 })();

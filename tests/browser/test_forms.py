@@ -129,3 +129,33 @@ def test_without_javascript_the_owner_is_a_select(new_context: Any, live_app: An
         page.get_by_role("button", name="Save action").click()
     saved = _action(live_app, "Order more bay signs")
     assert saved is not None and saved.due_on == due
+
+
+def test_a_cleared_or_unknown_owner_is_not_sent_as_the_one_chosen_before(
+    page: Page, live_server: str, live_app: Any
+) -> None:
+    idea = _decided_idea(live_app)
+    sign_in_as(page, live_server, "leader")
+    page.goto(f"{live_server}/submissions/{idea}/actions/new")
+    owner = page.get_by_role("combobox", name="Owner")
+    owner.fill("patel")
+    page.get_by_role("option", name=f"Sam Patel ({WARD})").click()
+    chosen = page.locator("select[name=owner_id]")
+    assert chosen.evaluate("e => e.selectedOptions[0].text") == f"Sam Patel ({WARD})"
+    owner.fill("Nobody Atall")  # typed over with a name that is no choice
+    assert chosen.input_value() == ""
+    owner.fill("")  # and cleared
+    assert chosen.input_value() == ""
+    page.get_by_label("What will be done").fill("Check the bay doors close")
+    due = london_today() + timedelta(days=7)
+    group = page.get_by_role("group", name="Due date")
+    group.get_by_label("Day").fill(str(due.day))
+    group.get_by_label("Month").fill(str(due.month))
+    group.get_by_label("Year").fill(str(due.year))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save action").click()
+    assert "Choose an owner" in page.locator(".nhsuk-error-summary").inner_text()
+    assert _action(live_app, "Check the bay doors close") is None
+    # A name typed out in full, exactly as offered, is a choice too.
+    page.get_by_role("combobox", name="Owner").fill(f"Sam Patel ({WARD})")
+    assert chosen.evaluate("e => e.selectedOptions[0].text") == f"Sam Patel ({WARD})"
