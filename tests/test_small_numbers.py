@@ -23,12 +23,12 @@ RULE = ENGAGE / "small_numbers.py"
 
 
 @pytest.fixture(params=[3, 5, 10])
-def threshold(app: Flask, request: pytest.FixtureRequest) -> Iterator[int]:
-    before = app.config["SMALL_NUMBER_THRESHOLD"]
-    app.config["SMALL_NUMBER_THRESHOLD"] = request.param
+def threshold(
+    app: Flask, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[int]:
+    monkeypatch.setitem(app.config, "SMALL_NUMBER_THRESHOLD", request.param)
     with app.app_context():
         yield request.param
-    app.config["SMALL_NUMBER_THRESHOLD"] = before
 
 
 def test_the_guardians_breakdowns_hide_every_count_under_the_threshold(threshold: int) -> None:

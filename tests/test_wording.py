@@ -4,7 +4,6 @@ where small numbers are hidden, reading the same threshold as the code that hide
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -25,11 +24,8 @@ def test_the_footer_link_reads_as_the_page_it_opens(client: FlaskClient) -> None
 
 
 @pytest.fixture
-def threshold_of_7(app: Flask) -> Iterator[None]:
-    before = app.config["SMALL_NUMBER_THRESHOLD"]
-    app.config["SMALL_NUMBER_THRESHOLD"] = 7
-    yield
-    app.config["SMALL_NUMBER_THRESHOLD"] = before
+def threshold_of_7(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "SMALL_NUMBER_THRESHOLD", 7)
 
 
 def test_the_privacy_notice_says_what_is_suppressed_where(

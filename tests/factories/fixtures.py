@@ -3,8 +3,6 @@ threshold other than the default 5."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -40,9 +38,6 @@ def staff_client(app: Flask, staff_member: User) -> FlaskClient:
 
 
 @pytest.fixture
-def threshold_of_3(app: Flask) -> Iterator[None]:
+def threshold_of_3(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """SMALL_NUMBER_THRESHOLD set to 3 for one test, so a place that hard-codes 5 shows."""
-    before = app.config["SMALL_NUMBER_THRESHOLD"]
-    app.config["SMALL_NUMBER_THRESHOLD"] = 3
-    yield
-    app.config["SMALL_NUMBER_THRESHOLD"] = before
+    monkeypatch.setitem(app.config, "SMALL_NUMBER_THRESHOLD", 3)
