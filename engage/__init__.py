@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
-from engage import ratelimits, small_numbers
+from engage import ratelimits
 from engage.accounts.passwords import configure_hashing
 from engage.errors import NotFound, PermissionDenied, describe_for_log
 from engage.extensions import csrf, db, login_manager, migrate
@@ -25,10 +25,9 @@ from engage.reliability.faults import (
     database_unreachable,
     retry_lost_connections,
 )
-from engage.reliability.once import Repeated, answer_repeat, new_token
+from engage.reliability.once import Repeated, answer_repeat
 from engage.routing import register_converters
 from engage.templating import configure_jinja, register_template_helpers
-from engage.timeutil import london_time
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,9 +84,6 @@ def create_app(
 
     register_commands(app)
     register_template_globals(app)
-    app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
-    app.jinja_env.globals["fewer_than"] = small_numbers.fewer_than  # "fewer than 5"
-    app.jinja_env.filters["london_time"] = london_time
     register_template_helpers(app)
     return app
 

@@ -27,6 +27,10 @@ from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
+from engage.reliability.once import new_token
+from engage.small_numbers import fewer_than
+from engage.timeutil import london_time
+
 
 class EngageEnvironment(Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
@@ -66,8 +70,13 @@ def configure_jinja(app: Flask, templates: str) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["indent"] = indent
+    """The functions and filters every template may use (the per-request values are
+    engage.navigation's context processor)."""
+    app.jinja_env.globals["submit_token"] = new_token  # a fresh one-time token per form
+    app.jinja_env.globals["fewer_than"] = fewer_than  # "fewer than 5"
     app.jinja_env.globals["nhsuk_attributes"] = nhsuk_attributes
+    app.jinja_env.filters["london_time"] = london_time
+    app.jinja_env.filters["indent"] = indent
 
 
 def indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
