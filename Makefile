@@ -6,6 +6,11 @@ PORT ?= 5000
 # Links in mail point at the server `make run` starts (never at a request's Host header).
 ENGAGE_BASE_URL ?= http://127.0.0.1:$(PORT)
 DATABASE_URL ?= sqlite:///instance/engage.db
+# Let Python keep the modules it compiles (.pyc files, git-ignored). These machines set
+# PYTHONDONTWRITEBYTECODE=1, and then every process compiled engage, its libraries and the
+# tests (pytest's assertion rewriting) again: 3 s for each test worker and each process a
+# test starts. An empty value turns the setting off.
+export PYTHONDONTWRITEBYTECODE :=
 ASSETS := engage/static/vendor/nhsuk
 AUTOCOMPLETE := engage/static/vendor/accessible-autocomplete
 

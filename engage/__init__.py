@@ -27,6 +27,7 @@ from engage.reliability.faults import (
 )
 from engage.reliability.once import Repeated, answer_repeat
 from engage.routing import register_converters
+from engage.static_files import EngageFlask, add_fingerprints
 from engage.templating import configure_jinja, register_template_helpers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -53,7 +54,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 def create_app(
     config: type[Config] | None = None, *, instance_path: Path | None = None, **overrides: Any
 ) -> Flask:
-    app = Flask(
+    app = EngageFlask(
         __name__,
         template_folder=str(PROJECT_DIR / "templates"),
         instance_path=str(instance_path or PROJECT_DIR / "instance"),
@@ -71,6 +72,7 @@ def create_app(
         app.config["ARGON2_PARALLELISM"],
     )
     register_converters(app)
+    add_fingerprints(app)
     _configure_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -32,7 +32,6 @@ from tests.browser.support import (
     DEMO_PASSWORD,
     TIMEOUT_MS,
     demo_email,
-    elsewhere,
 )
 from tests.factories.databases import copy_sqlite
 from tests.factories.demo import DemoTrust, demo_file, join_demo_group
@@ -159,12 +158,11 @@ def browser() -> Iterator[Browser]:
 
 
 def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    # The tests never reach the internet (the NHS.UK fonts on assets.nhs.uk, say): Chromium
+    # finds no host but the server's (CHROMIUM_ARGS), so what a page needs from elsewhere
+    # fails fast and the same way everywhere. Not Playwright's routing: it turns off the
+    # browser's cache, and the pages rely on it (engage.static_files).
     context = browser.new_context(base_url=base_url, **options)
-    # The tests never reach the internet (the NHS.UK fonts on assets.nhs.uk, say): what a
-    # page needs from elsewhere fails fast and the same way everywhere. A pattern, not a
-    # Python predicate: Playwright matches a pattern itself, where a predicate would send
-    # every request of every page to Python and back.
-    context.route(elsewhere(base_url), lambda route: route.abort())
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     return context

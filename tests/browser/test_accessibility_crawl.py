@@ -24,6 +24,7 @@ from tests.browser.support import (
     format_violations,
     is_same_origin,
     load_failed,
+    preload_axe,
     sign_in_as,
     sign_in_with,
 )
@@ -155,6 +156,7 @@ def crawl(
     """Breadth first from the start pages, at most MAX_DEPTH links deep and MAX_PAGES pages."""
     report = CrawlReport()
     origin = base_url.rstrip("/")
+    preload_axe(page)
     # Trouble while a page loads: script errors, and its own CSS, scripts or images missing.
     page_trouble: list[str] = []
 

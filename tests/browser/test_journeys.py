@@ -145,3 +145,25 @@ def test_pages_load_without_browser_errors(page: Page, live_server: str) -> None
         f"{message}\n    on {', '.join(dict.fromkeys(pages))}"
         for message, pages in problems.items()
     )
+
+
+def test_the_next_page_takes_the_stylesheet_and_scripts_from_the_browsers_cache(
+    page: Page, live_server: str
+) -> None:
+    """After the first page, NHS.UK's stylesheet and script and engage's own are not fetched
+    again, nor even checked with the server: nothing is transferred for them."""
+    page.goto(f"{live_server}/sign-in")
+    page.goto(f"{live_server}/privacy")
+
+    transferred = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+          .filter((entry) => /\\/static\\/.+\\.(css|js)(\\?|$)/.test(entry.name))
+          .map((entry) => [entry.name, entry.transferSize])"""
+    )
+
+    assert {name.split("/")[-1].split("?")[0] for name, _size in transferred} >= {
+        "nhsuk-frontend.min.css",
+        "nhsuk-frontend.min.js",
+        "engage.css",
+    }
+    assert [name for name, size in transferred if size != 0] == []
