@@ -42,8 +42,11 @@ def test_owners_are_offered_by_name_role_and_unit(client: FlaskClient) -> None:
     assert "Sam Patel (Ward 9) other.sam@test.nhs.uk" in page
     assert page.count("@") == 2, "no other email address is offered"
     # The enhancement is loaded from our own origin, so the CSP allows it with no inline code.
-    assert 'src="/static/vendor/accessible-autocomplete/accessible-autocomplete.min.js"' in page
-    assert 'src="/static/autocomplete.js"' in page
+    script = r'src="/static/{}\?v=[0-9a-f]{{12}}"'
+    assert re.search(
+        script.format(r"vendor/accessible-autocomplete/accessible-autocomplete\.min\.js"), page
+    )
+    assert re.search(script.format(r"autocomplete\.js"), page)
     assert 'data-module="engage-autocomplete"' in page
 
 
