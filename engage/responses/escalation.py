@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, select, text, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -312,9 +312,39 @@ def _tell_administrators(escalations: list[Escalation]) -> None:
         )
 
 
+def still_waiting() -> ColumnElement[bool]:
+    """The escalations whose item still waits at their step: not acknowledged, decided, closed
+    or merged since (nor sent). The job's own condition for choosing items
+    (escalation_step_waiting), so an unrouted escalation is listed as waiting exactly while
+    the job would still send it."""
+    return or_(
+        *(
+            and_(
+                Escalation.clock == clock,
+                Escalation.level == level,
+                Escalation.submission_id.in_(
+                    select(Submission.id).where(text(escalation_step_waiting(clock, level)))
+                ),
+            )
+            for clock, level in STEPS
+        )
+    )
+
+
+def waiting_escalation_ids(escalations: Sequence[Escalation]) -> set[int]:
+    """Which of these escalations still wait (still_waiting), in one query."""
+    if not escalations:
+        return set()
+    ids = [escalation.id for escalation in escalations]
+    return set(
+        db.session.scalars(select(Escalation.id).where(Escalation.id.in_(ids), still_waiting()))
+    )
+
+
 def unrouted_escalations(actor: User) -> list[tuple[Escalation, str]]:
     """For administrators: every escalation that is waiting for someone to tell, oldest first,
-    with what is missing."""
+    with what is missing. One whose item has moved on since (acknowledged, say) is no longer
+    waiting: the job will not send it, so it is not listed."""
     from engage.errors import PermissionDenied
 
     if actor.role_enum is not Role.ADMIN:
@@ -324,7 +354,7 @@ def unrouted_escalations(actor: User) -> list[tuple[Escalation, str]]:
         .join(Submission, Submission.id == Escalation.submission_id)
         .join(Unit, Unit.id == Submission.unit_id)
         .join(Directorate, Directorate.id == Unit.directorate_id)
-        .where(Escalation.status == EscalationStatus.UNROUTED.value)
+        .where(Escalation.status == EscalationStatus.UNROUTED.value, still_waiting())
         .order_by(Escalation.unrouted_since, Escalation.id)
         .options(selectinload(Escalation.submission))
     )

@@ -31,6 +31,7 @@ class ResponsePanel:
     publication: Publication | None
     clocks: list[Clock]
     escalations: list[Escalation]
+    escalations_waiting: set[int]  # the ids of those the job would still send
     is_handler: bool
     can_decide: bool
     can_add_action: bool
@@ -71,6 +72,7 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         Status.MERGED,
         Status.NOT_TAKEN_FORWARD,
     )
+    escalations = escalation.escalations_for([submission.id])[submission.id]
     return ResponsePanel(
         decision=decision,
         actions=_rows(actor, submission, every, today, is_handler),
@@ -79,7 +81,8 @@ def response_panel(actor: User, submission: Submission, today: date) -> Response
         clocks=escalation.submission_clocks(
             submission, decision.decided_on if decision else None, today
         ),
-        escalations=escalation.escalations_for([submission.id])[submission.id],
+        escalations=escalations,
+        escalations_waiting=escalation.waiting_escalation_ids(escalations),
         is_handler=is_handler,
         can_decide=is_handler and decision is None and still_open,
         can_add_action=is_handler and decision is not None and still_open,

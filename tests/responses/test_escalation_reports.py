@@ -12,12 +12,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.accounts.models import Role
+from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
 from engage.extensions import db
 from engage.responses.escalation import escalate_overdue, escalations_for, unrouted_escalations
-from engage.responses.models import Escalation
+from engage.responses.models import Escalation, Outcome
+from engage.responses.services import DecisionDetails, decide
 from engage.submissions.models import Kind, Submission
+from engage.submissions.workflow import acknowledge_many
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.organisation import make_unit
 from tests.factories.smtp import Inbox
@@ -278,3 +280,57 @@ def test_the_decision_is_escalated_after_the_acknowledgement_was(
         ("acknowledge", "sent"),
         ("decide", "sent"),
     ]
+
+
+def _listed(app: Flask, admin: User) -> list[int]:
+    with app.test_request_context():
+        return [row.submission_id for row, _reason in unrouted_escalations(admin)]
+
+
+def test_an_unrouted_escalation_is_no_longer_listed_once_the_item_is_acknowledged(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    ward = make_unit()
+    admin = make_user(Role.ADMIN)
+    leader = make_user(Role.LEADER, leads_units=(ward,))  # no directorate lead: no one to tell
+    answered = _overdue(make_submission(make_user(unit=ward), title="Answered since"))
+    waiting = _overdue(make_submission(make_user(unit=ward), title="Still waiting"))
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 2
+        acknowledge_many(leader, [answered.id], "Thank you: we are looking into it.")
+
+    assert _listed(app, admin) == [waiting.id]
+    client = app.test_client()
+    sign_in(client, leader)
+    page = client.get(f"/submissions/{answered.id}").get_data(as_text=True)
+    assert "no one to tell. It has been answered since, so it will not be sent." in page
+    assert "it will be sent once there is" not in page
+    assert "it will be sent once there is" in client.get(f"/submissions/{waiting.id}").get_data(
+        as_text=True
+    )
+    # The job agrees with the list: a lead appears, and only the waiting item is sent.
+    make_user(Role.LEADER, leads_directorates=(ward.directorate,))
+    with app.test_request_context():
+        assert escalate_overdue(ESCALATION_DAY + timedelta(days=1))["escalated"] == 1
+    sent = db.session.scalars(select(Escalation).where(Escalation.status == "sent")).all()
+    assert [row.submission_id for row in sent] == [waiting.id]
+    assert _listed(app, admin) == []
+
+
+def test_an_unrouted_decision_escalation_is_no_longer_listed_once_the_item_is_decided(
+    app: Flask, db_session: object, smtp_inbox: Inbox
+) -> None:
+    ward = make_unit()
+    admin = make_user(Role.ADMIN)
+    leader = make_user(Role.LEADER, leads_units=(ward,))
+    # Acknowledged before the job runs, but its decision is long overdue.
+    idea = _overdue(make_submission(make_user(unit=ward)), SUBMITTED - timedelta(days=60))
+    with app.test_request_context():
+        acknowledge_many(leader, [idea.id], "Thank you: we are looking into it.")
+        assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 1
+    assert _listed(app, admin) == [idea.id]
+
+    with app.test_request_context():
+        decide(leader, idea.id, DecisionDetails(outcome=Outcome.ADOPT, response="We will"))
+
+    assert _listed(app, admin) == []
