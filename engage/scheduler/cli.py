@@ -22,12 +22,20 @@ def _prepare_process() -> None:
     _log_to_stderr()
 
 
+class LondonTimeFormatter(logging.Formatter):
+    """Log lines stamped in Europe/London time with its zone, "2026-07-01 06:00:00,042 BST":
+    the jobs are scheduled in London time, and a server's own clock is often UTC, which put
+    the 06:00 escalation run at 05:00 in the log all summer."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, LONDON)
+        return f"{moment:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d} {moment:%Z}"
+
+
 def _log_to_stderr() -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LondonTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 

@@ -4,6 +4,7 @@ at once deliver each message once; two schedulers, one active, the other taking 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -147,6 +148,8 @@ def test_one_scheduler_is_active_and_another_takes_over_when_it_dies(
         _wait_for(logs[1], "another scheduler is active: waiting to take over", 60)
         first_log = _wait_for(logs[0], "responses.escalate has never run", 30)
         assert "responses.escalate has never run" in first_log
+        active = next(line for line in first_log.splitlines() if "scheduler is active" in line)
+        assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (GMT|BST) INFO ", active), active
         _wait_for(logs[0], "job responses.escalate finished", 60)
 
         first.send_signal(signal.SIGKILL)
