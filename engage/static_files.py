@@ -9,9 +9,10 @@ address. Anything else (a file NHS.UK's stylesheet names by a relative address, 
 icons, or an old hash) is checked with the server each time, as before.
 
 A static file's answer also leaves the session cookie alone. Flask-Login reads the session after
-every request, so Flask added `Vary: Cookie` and sent the cookie again (renewed, so changed):
-the next page's request then carried a different cookie, and the browser's copy, kept "for
-this cookie", never matched.
+every request, so Flask sent the cookie again, renewed, with `Vary: Cookie`. On an answer any
+cache may keep for a year, that would let a shared cache (a trust's web proxy) hand one
+person's session cookie to the next, and `Vary: Cookie` asks caches to keep a copy per cookie,
+which changes with every page.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ A_YEAR = 365 * 24 * 3600
 class _SessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.endpoint == "static":
-            return  # nothing to save, and no Vary: Cookie (see above)
+            return  # no cookie on a cacheable answer, and no Vary: Cookie (see above)
         super().save_session(app, session, response)
 
 

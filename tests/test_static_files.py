@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
+from engage import static_files
 from engage.accounts.models import Role
-from engage.static_files import A_YEAR, EngageFlask, add_fingerprints, fingerprint
+from engage.static_files import A_YEAR, EngageFlask, _hash_of, add_fingerprints, fingerprint
 from tests.factories.accounts import make_user, sign_in
 
 STYLESHEET = re.compile(r'href="(/static/vendor/nhsuk/nhsuk-frontend\.min\.css\?v=[0-9a-f]{12})"')
@@ -35,7 +37,8 @@ def test_a_fingerprinted_file_may_be_kept_for_a_year_without_the_session_cookie(
     assert response.status_code == 200
     assert response.cache_control.max_age == A_YEAR
     assert response.cache_control.public
-    # A renewed session cookie, or Vary: Cookie, would stop the browser reusing its copy.
+    # No session cookie on an answer a shared cache may keep, nor Vary: Cookie (a copy kept
+    # per cookie, which changes with every page).
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.vary
     # Pages still renew the session as before.
@@ -73,14 +76,23 @@ def test_a_changed_file_gets_a_new_address(tmp_path: Path) -> None:
 
 
 def test_nothing_outside_the_static_folder_is_read_or_served(
-    app: Flask, client: FlaskClient, project_dir: Path
+    app: Flask, client: FlaskClient, project_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Flask asks for a file's lifetime before it checks the file's name.
     assert fingerprint(app, "../../config.py") is None
     assert fingerprint(app, "/etc/hostname") is None
     assert fingerprint(app, "vendor") is None  # a folder
 
-    real = fingerprint(app, "engage.css")
-    assert real is not None
+    # Asked through the static route with the file's true hash, such a name is not even read.
+    config_hash = _hash_of(str(project_dir / "config.py"), 0, 0)
+    read: list[str] = []
+
+    def hash_of(path: str, size: int, mtime_ns: int) -> str:
+        read.append(path)
+        return _hash_of(path, size, mtime_ns)
+
+    monkeypatch.setattr(static_files, "_hash_of", hash_of)
     for path in ("/static/../../config.py", "/static/%2e%2e/%2e%2e/config.py"):
-        assert client.get(f"{path}?v={real}").status_code == 404
+        assert client.get(f"{path}?v={config_hash}").status_code == 404
+    assert read, "the not-found page's own stylesheet links were fingerprinted"
+    assert all(Path(p).is_relative_to(app.static_folder or "/nowhere") for p in read), read

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from engage.accounts.models import LeaderScope, Role, User
 from engage.audit.services import record
@@ -315,27 +315,30 @@ def _tell_administrators(escalations: list[Escalation]) -> None:
 def still_waiting() -> ColumnElement[bool]:
     """The escalations whose item still waits at their step: not acknowledged, decided, closed
     or merged since (nor sent). The job's own condition for choosing items
-    (escalation_step_waiting), so an unrouted escalation is listed as waiting exactly while
-    the job would still send it."""
-    return or_(
+    (escalation_step_waiting); the job also waits for the item's clock to reach the step, which
+    it had when the escalation was recorded, unless the clock rules have since been relaxed.
+    A look-up of the one item per escalation, under a name of its own: the text condition's
+    bare column names then mean that item's, even where the caller joins submissions too."""
+    item = aliased(Submission)
+    steps = or_(
         *(
             and_(
                 Escalation.clock == clock,
                 Escalation.level == level,
-                Escalation.submission_id.in_(
-                    select(Submission.id).where(text(escalation_step_waiting(clock, level)))
-                ),
+                text(f"({escalation_step_waiting(clock, level)})"),
             )
             for clock, level in STEPS
         )
     )
+    return exists().where(item.id == Escalation.submission_id, steps)
 
 
 def waiting_escalation_ids(escalations: Sequence[Escalation]) -> set[int]:
-    """Which of these escalations still wait (still_waiting), in one query."""
-    if not escalations:
+    """Which of these unrouted escalations still wait (still_waiting): one query, and none
+    when every escalation was sent, as most are."""
+    ids = [e.id for e in escalations if e.status == EscalationStatus.UNROUTED.value]
+    if not ids:
         return set()
-    ids = [escalation.id for escalation in escalations]
     return set(
         db.session.scalars(select(Escalation.id).where(Escalation.id.in_(ids), still_waiting()))
     )
@@ -343,8 +346,8 @@ def waiting_escalation_ids(escalations: Sequence[Escalation]) -> set[int]:
 
 def unrouted_escalations(actor: User) -> list[tuple[Escalation, str]]:
     """For administrators: every escalation that is waiting for someone to tell, oldest first,
-    with what is missing. One whose item has moved on since (acknowledged, say) is no longer
-    waiting: the job will not send it, so it is not listed."""
+    with what is missing. One whose item has moved on since (acknowledged, say) no longer
+    waits: the job will not send it, so it is not listed."""
     from engage.errors import PermissionDenied
 
     if actor.role_enum is not Role.ADMIN:

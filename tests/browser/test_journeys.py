@@ -152,8 +152,9 @@ def test_the_next_page_takes_the_stylesheet_and_scripts_from_the_browsers_cache(
 ) -> None:
     """After the first page, NHS.UK's stylesheet and script and engage's own are not fetched
     again, nor even checked with the server: nothing is transferred for them."""
-    page.goto(f"{live_server}/sign-in")
+    sign_in_as(page, live_server, "staff")
     page.goto(f"{live_server}/privacy")
+    page.goto(f"{live_server}/accessibility")
 
     transferred = page.evaluate(
         """() => performance.getEntriesByType('resource')
