@@ -15,7 +15,12 @@ from sqlalchemy import select
 from engage.accounts.models import Role, User
 from engage.errors import PermissionDenied
 from engage.extensions import db
-from engage.responses.escalation import escalate_overdue, escalations_for, unrouted_escalations
+from engage.responses.escalation import (
+    escalate_overdue,
+    escalations_for,
+    unrouted_escalations,
+    waiting_escalation_ids,
+)
 from engage.responses.models import Escalation, Outcome
 from engage.responses.services import DecisionDetails, decide
 from engage.submissions.models import Kind, Submission
@@ -298,6 +303,10 @@ def test_an_unrouted_escalation_is_no_longer_listed_once_the_item_is_acknowledge
     with app.test_request_context():
         assert escalate_overdue(ESCALATION_DAY)["unrouted"] == 2
         acknowledge_many(leader, [answered.id], "Thank you: we are looking into it.")
+        rows = escalations_for([answered.id, waiting.id])
+        # Of the escalations asked about, those still waiting: not every one that waits.
+        assert waiting_escalation_ids(rows[answered.id]) == set()
+        assert waiting_escalation_ids(rows[waiting.id]) == {rows[waiting.id][0].id}
 
     assert _listed(app, admin) == [waiting.id]
     client = app.test_client()
