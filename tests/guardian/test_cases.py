@@ -42,6 +42,20 @@ def test_starting_a_case_twice_gives_the_same_record(client: FlaskClient) -> Non
     assert db.session.scalar(select(func.count(GuardianCase.id))) == 1
     assert {t.name for t in first.themes} == {"Staffing and workload", "Patient safety and quality"}
     assert first.mode == "anonymous" and first.staff_group_id is None
+    page = client.get(f"/guardian/cases/{first.id}").get_data(as_text=True)
+    assert f'<a href="/submissions/{concern.id}">{concern.reference}</a>' in page
+    assert "&lt;a href" not in page
+
+
+def test_a_case_raised_outside_engage_says_so_where_the_concern_would_be(
+    client: FlaskClient,
+) -> None:
+    sign_in(client, make_user(Role.GUARDIAN))
+    client.post("/guardian/cases/new", data=_outside_form())
+    case = db.session.scalar(select(GuardianCase))
+    assert case is not None
+    page = client.get(f"/guardian/cases/{case.id}").get_data(as_text=True)
+    assert "None: raised outside engage" in page
 
 
 def _outside_form(raised_on: date | None = None, **changes: str) -> dict[str, object]:
