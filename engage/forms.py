@@ -75,12 +75,16 @@ def written(
     blank: str | None = None,
     description: str = "",
     too_long: str | None = None,
+    field_id: str | None = None,
 ) -> Any:
     """A text field as every engage form has it: cleaned of invisible characters, refused
     when blank (if `blank` says how to ask), and limited with the same message everywhere,
     "Title must be 120 characters or fewer". Optional ones get no Optional() validator, which
-    would stop the form's own `validate_<field>` checks from running on an empty value."""
+    would stop the form's own `validate_<field>` checks from running on an empty value.
+    `field_id` is for two forms on one page with fields of one name: ids must differ."""
     validators: list[Any] = [NotBlank(blank)] if blank else []
     message = too_long or f"{noun} must be {maximum} characters or fewer"
     validators.append(Length(max=maximum, message=message))
-    return field(label, description=description, validators=validators, filters=[clean_text])
+    return field(
+        label, description=description, validators=validators, filters=[clean_text], id=field_id
+    )

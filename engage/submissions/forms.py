@@ -195,7 +195,12 @@ class MergeSearchForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = written(
-        TextAreaField, "Add a comment", noun="Comment", maximum=COMMENT_MAX, blank="Write a comment"
+        TextAreaField,
+        "Add a comment",
+        noun="Comment",
+        maximum=COMMENT_MAX,
+        blank="Write a comment",
+        field_id="comment",  # the page's message form has a `body` too
     )
 
 

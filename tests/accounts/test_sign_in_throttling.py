@@ -27,11 +27,14 @@ WRONG = "wrong password entirely"
 
 
 def _main_text(response: Any, email: str) -> str:
-    """What the person reads, with the address they typed and the page's nonce taken out."""
+    """What the person reads, with the address they typed and the page's nonce and CSRF token
+    taken out."""
     html = response.get_data(as_text=True)
     main = re.search(r"<main.*</main>", html, re.DOTALL)
     assert main is not None
-    return re.sub(r'nonce="[^"]*"', "", main.group(0)).replace(email, "EMAIL")
+    return re.sub(r'nonce="[^"]*"|name="csrf_token" value="[^"]*"', "", main.group(0)).replace(
+        email, "EMAIL"
+    )
 
 
 @pytest.fixture

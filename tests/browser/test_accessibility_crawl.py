@@ -137,6 +137,14 @@ def visit(page: Page, url: str, report: CrawlReport, *, signed_in: bool) -> bool
     return True
 
 
+# Ids used twice: a label, an error summary's link or a hint then points at the wrong field.
+# (axe-core no longer checks this under WCAG 2.2, whose 4.1.1 is obsolete.)
+DUPLICATE_IDS_JS = """() => {
+  const ids = Array.from(document.querySelectorAll('[id]'), (el) => el.id).filter(Boolean);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}"""
+
+
 def check_page(page: Page, url: str, report: CrawlReport) -> None:
     """axe at the desktop width, where every part of the page shows (the header's "More" menu
     folds links away on a small screen; axe passes over what is hidden); then what does not fit
@@ -144,8 +152,11 @@ def check_page(page: Page, url: str, report: CrawlReport) -> None:
     violations = check_accessibility(page)
     problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))
     page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
+    duplicated = page.evaluate(DUPLICATE_IDS_JS)
     if violations:
         report.problems.append(format_violations(violations, url))
+    if duplicated:
+        report.problems.append(f"{url}: ids used more than once: {', '.join(duplicated)}")
     if problems:
         report.problems.append(f"{url} does not fit the window:\n    " + "\n    ".join(problems))
 

@@ -60,11 +60,11 @@ def _try(client: FlaskClient, code: str, passphrase: str, address: str) -> TestR
 
 
 def _refusal(response: TestResponse, typed_code: str) -> str:
-    """The page as a visitor sees it, without the per-response CSP nonce and the code they
-    typed (kept in the field)."""
+    """The page as a visitor sees it, without the per-response CSP nonce and CSRF token and
+    the code they typed (kept in the field)."""
     assert response.status_code == 200
     page = response.get_data(as_text=True).replace(f'value="{typed_code}"', "")
-    return re.sub(r'nonce="[^"]*"', "", page)
+    return re.sub(r'nonce="[^"]*"|name="csrf_token" value="[^"]*"', "", page)
 
 
 def test_the_public_reference_on_ideas_does_not_open_the_item(client: FlaskClient) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -60,6 +62,7 @@ def test_comments_reports_and_hiding(client: FlaskClient) -> None:
     assert "&lt;b&gt;Yes!&lt;/b&gt; we need this" in page
     empty = client.post(f"/submissions/{idea.id}/comments", data={"body": " "})
     assert empty.status_code == 400 and "Write a comment" in empty.get_data(as_text=True)
+    assert 'href="#comment"' in empty.get_data(as_text=True), "the summary leads to the box"
     client.post(f"/submissions/{idea.id}/report", data={"reason": "Names a patient"})
     assert client.post(f"/submissions/{idea.id}/hide", data={"reason": "x"}).status_code == 403
 
@@ -192,3 +195,17 @@ def test_moderators_dismiss_reports_and_show_hidden_things_again(client: FlaskCl
     moderator.post(f"/comments/{comment.id}/unhide")
     assert "Fine idea" in client.get("/ideas").get_data(as_text=True)
     assert "A fair comment" in client.get(f"/submissions/{idea.id}").get_data(as_text=True)
+
+
+def test_the_comment_box_and_the_message_box_each_have_their_own_id(client: FlaskClient) -> None:
+    """Both are `body` in their forms: with one id, the comment's label and its character
+    count belonged to the message box."""
+    raiser = make_user()
+    idea = make_submission(raiser, title="Shared idea")
+    sign_in(client, raiser)
+    page = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
+
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert re.search(r'<label[^>]*for="comment"[^>]*>\s*Add a comment', page)
+    assert re.search(r'<label[^>]*for="body"[^>]*>\s*Your message', page)
