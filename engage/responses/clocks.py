@@ -74,7 +74,7 @@ class Clock:
             done = f"done on {self.done_on:%-d %B %Y}"
             return f"{done}, on time" if self.state is ClockState.MET else f"{done}, after {due}"
         if self.state is ClockState.OVERDUE:
-            return f"overdue since {due}"
+            return f"overdue: it was due by {due}"  # the due day itself is not late
         return f"due by {due}" + (" (soon)" if self.state is ClockState.DUE_SOON else "")
 
 

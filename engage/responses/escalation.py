@@ -242,7 +242,7 @@ def _escalate(
             None,
             "submission.escalation_unrouted",
             submission,
-            f"{submission.reference}: {clock_name} overdue since {clock.due_on}, "
+            f"{submission.reference}: {clock_name} was due by {clock.due_on}, "
             f"no one to escalate to at {level} level",
             detail={"clock": clock_name, "level": level},
         )
@@ -269,7 +269,7 @@ def _sent(escalation: Escalation, submission: Submission, people: list[User]) ->
         None,
         "submission.escalated",
         submission,
-        f"{submission.reference}: {escalation.clock} overdue since {escalation.due_on}, "
+        f"{submission.reference}: {escalation.clock} was due by {escalation.due_on}, "
         f"escalated to {escalation.level} ({len(people)} people)",
         detail={"clock": escalation.clock, "level": escalation.level},
     )
@@ -299,7 +299,7 @@ def _tell_administrators(escalations: list[Escalation]) -> None:
     for e in escalations:
         named, _link = mail_reference(e.submission, "responses.unrouted_escalations")
         item = "An idea" if e.submission.kind_enum is Kind.IDEA else "A concern"
-        lines.append(f"- {item}{named}: for {e.level_label}, {e.clock} overdue since {e.due_on}")
+        lines.append(f"- {item}{named}: for {e.level_label}, {e.clock} was due by {e.due_on}")
     listed = "\n".join(lines)
     count = len(escalations)
     for admin in admins:

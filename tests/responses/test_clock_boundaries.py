@@ -59,7 +59,7 @@ def test_what_a_clock_says_while_it_runs() -> None:
         "due by 27 November 2026 (soon)"
     )
     assert acknowledge_clock(RULES, SUBMITTED, None, date(2026, 11, 30)).description == (
-        "overdue since 27 November 2026"
+        "overdue: it was due by 27 November 2026"
     )
     assert acknowledge_clock(RULES, SUBMITTED, None, DUE).name == "Acknowledge"
     assert decision_clock(RULES, SUBMITTED, None, DUE).name == "Decide"

@@ -62,7 +62,7 @@ def test_acknowledge_clock_states() -> None:
     )
     overdue = acknowledge_clock(RULES, submitted, None, date(2026, 11, 30))
     assert overdue.state is ClockState.OVERDUE and overdue.due_on == date(2026, 11, 27)
-    assert "overdue since 27 November 2026" in overdue.description
+    assert "overdue: it was due by 27 November 2026" in overdue.description
     met = acknowledge_clock(RULES, submitted, date(2026, 11, 27), date(2026, 12, 10))
     assert met.state is ClockState.MET and "on time" in met.description
     missed = acknowledge_clock(RULES, submitted, date(2026, 12, 1), date(2026, 12, 10))

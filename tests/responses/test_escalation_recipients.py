@@ -152,7 +152,7 @@ def test_each_escalation_is_recorded_with_its_clock_and_dates(app: Flask) -> Non
         select(AuditEvent.summary).where(AuditEvent.action == "submission.escalated")
     )
     assert summary == (
-        f"{concern.reference}: acknowledge overdue since 2026-12-23, escalated to directorate "
+        f"{concern.reference}: acknowledge was due by 2026-12-23, escalated to directorate "
         "(1 people)"
     )
 

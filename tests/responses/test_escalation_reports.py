@@ -59,7 +59,7 @@ def test_one_mail_per_active_administrator_lists_every_item_no_one_could_be_told
         assert mail["Subject"] == "2 overdue items could not be escalated"
         body = mail.get_content().replace("\r\n", "\n")
         assert body.startswith("These overdue items have no one to be escalated to, so no one")
-        leads = "for the directorate's leads, acknowledge overdue since 2026-12-23"
+        leads = "for the directorate's leads, acknowledge was due by 2026-12-23"
         assert f"- An idea ({idea.reference}): {leads}\n" in body
         assert f"- A concern ({concern.reference}): {leads}\n" in body
         assert f"{app.config['BASE_URL']}/admin/escalations" in body
@@ -228,7 +228,7 @@ def test_a_decision_overdue_with_no_one_to_tell_is_reported_after_the_acknowledg
     ]
     smtp_inbox.deliver()
     second = smtp_inbox.to(admin.email)[-1].get_content()
-    assert "decide overdue since 2027-01-15" in second
+    assert "decide was due by 2027-01-15" in second
 
 
 def test_an_escalation_is_recorded_as_sent_to_active_people_only(
