@@ -217,12 +217,17 @@ def _counted(model: Any, condition: ColumnElement[bool], cap: int) -> int:
     return db.session.scalar(select(func.count()).select_from(capped)) or 0
 
 
-def _total(model: Any, condition: ColumnElement[bool]) -> tuple[int, bool]:
-    """Exact up to COUNT_CAP rows; beyond that PostgreSQL's planner estimate (or the cap)."""
+def _total(model: Any, condition: ColumnElement[bool]) -> tuple[int, bool, bool]:
+    """(total, estimated, capped): exact up to COUNT_CAP rows; beyond that PostgreSQL's
+    planner estimate ("about N"), or where there is none that beats the cap (SQLite), the cap
+    itself ("more than 1,000", never "about 1,001")."""
     counted = _counted(model, condition, COUNT_CAP)
     if counted <= COUNT_CAP:
-        return counted, False
-    return max(_planner_estimate(model, condition), counted), True
+        return counted, False, False
+    estimate = _planner_estimate(model, condition)
+    if estimate > COUNT_CAP:
+        return estimate, True, False
+    return COUNT_CAP, False, True
 
 
 def _planner_estimate(model: Any, condition: ColumnElement[bool]) -> int:
@@ -267,7 +272,7 @@ def _page(
     previous_cursor = _encode(found[0]) if found and number > 1 else None
     estimated = capped = False
     if cap is None:
-        total, estimated = _total(model, condition)
+        total, estimated, capped = _total(model, condition)
     else:
         total = _counted(model, condition, cap)
         capped = total > cap

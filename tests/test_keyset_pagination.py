@@ -176,6 +176,22 @@ def test_beyond_the_cap_the_total_is_an_estimate_and_the_session_goes_on(
 ) -> None:
     ids = _ideas(5)
     monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination, "_planner_estimate", lambda _model, _condition: 40)
     page = _page(ids, PageRequest())
-    assert page.estimated and page.total >= 3 and page.total_label.startswith("about ")
+    assert page.estimated and not page.capped
+    assert (page.total_label, page.of_pages) == ("about 40", "of about 14")  # 3 a page
     assert len(_page(ids, PageRequest(2, after=page.next_cursor)).items) == 2  # still usable
+
+
+def test_beyond_the_cap_with_no_estimate_over_it_the_total_is_more_than_the_cap(
+    app_context: None, monkeypatch: Any
+) -> None:
+    """SQLite has no planner estimate, and PostgreSQL's may fall short of the rows counted:
+    the page says "more than 2", never "about 3" (the cap plus the one row that shows it)."""
+    ids = _ideas(5)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for estimate in (0, 2):
+        monkeypatch.setattr(pagination, "_planner_estimate", lambda _m, _c, e=estimate: e)
+        page = _page(ids, PageRequest())
+        assert page.capped and not page.estimated
+        assert (page.total_label, page.of_pages) == ("more than 2", "of more than 1")
