@@ -152,11 +152,25 @@ def theme_names() -> dict[int, str]:
     return {theme_id: name for theme_id, name in db.session.execute(select(Theme.id, Theme.name))}
 
 
+# The units counted in whole things, and one of each: "1 concern", not "1 concerns".
+ONE_OF = {
+    "concerns": "concern",
+    "days": "day",
+    "entries": "entry",
+    "ideas": "idea",
+    "submissions": "submission",
+    "working days": "working day",
+}
+
+
 def _value_text(metric: Metric, value: float | None) -> str:
     if value is None:
         return "No value"
-    suffix = "%" if metric.unit == "%" else f" {metric.unit}"
-    return f"{format_number(value)}{suffix}"
+    number = format_number(value)
+    if metric.unit == "%":
+        return f"{number}%"
+    unit = ONE_OF.get(metric.unit, metric.unit) if number == "1" else metric.unit
+    return f"{number} {unit}"
 
 
 def metric_title(metric: Metric, theme_id: int, themes: dict[int, str]) -> str:
