@@ -201,6 +201,16 @@ def update_action(actor: User, action_id: int, details: ActionDetails) -> Action
     return action
 
 
+def followed_its_parts(action: Action, asked: ActionDetails) -> bool:
+    """Whether a saved main action's status and progress gave way to its parts' rather than
+    being what was chosen (dropped, a choice of its own, stands): the person who saved it is
+    told, or "Action saved." would read as if their choice were kept."""
+    if asked.status is ActionStatus.DROPPED or _parts(action) is None:
+        return False
+    chosen = progress.settle(asked.status, asked.progress)
+    return (chosen.status, chosen.percent) != (action.status_enum, action.progress)
+
+
 def _set(action: Action, settled: progress.Progress) -> None:
     action.status = settled.status.value
     action.progress = settled.percent

@@ -112,12 +112,13 @@ def _details(form: ActionForm) -> actions.ActionDetails:
 
 
 def _action_page(
-    form: ActionForm, save: Callable[[], object], back_url: str, done: str, title: str
+    form: ActionForm, save: Callable[[], str], back_url: str, title: str
 ) -> ResponseReturnValue:
+    """The action form; `save` saves it and says what was done."""
     if form.validate_on_submit():
         try:
             once.claim(back_url)  # a token only on the form that adds an action
-            save()
+            done = save()
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:
@@ -132,11 +133,15 @@ def add_action(submission_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         # Only preselects an option; an unknown number simply selects nothing.
         form.parent_id.data = int_or_none(request.args.get("parent"))
+
+    def save() -> str:
+        actions.add_action(current_user, submission_id, _details(form))
+        return "Action added."
+
     return _action_page(
         form,
-        lambda: actions.add_action(current_user, submission_id, _details(form)),
+        save,
         url_for("submissions.detail", submission_id=submission_id) + "#actions",
-        "Action added.",
         "Add an action",
     )
 
@@ -151,13 +156,19 @@ def edit_action(action_id: int) -> ResponseReturnValue:
     else:
         back_url = url_for("responses.my_actions")
     form = _action_form(action.submission_id, action_id)
-    return _action_page(
-        form,
-        lambda: actions.update_action(current_user, action_id, _details(form)),
-        back_url,
-        "Action saved.",
-        "Update an action",
-    )
+
+    def save() -> str:
+        details = _details(form)
+        saved = actions.update_action(current_user, action_id, details)
+        if actions.followed_its_parts(saved, details):
+            return (
+                "Action saved. A main action follows its parts, so it is "
+                f"{saved.status_enum.label.lower()} at {saved.progress}%: "
+                "update its parts, or drop it."
+            )
+        return "Action saved."
+
+    return _action_page(form, save, back_url, "Update an action")
 
 
 @bp.route("/actions/mine")

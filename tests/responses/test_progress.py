@@ -172,9 +172,15 @@ def test_a_parent_follows_its_parts_through_each_change(client: FlaskClient) -> 
     assert third is not None
     _save(client, third, "dropped", 0)
     assert _state(parent) == ("done", 100)
-    # The parent's own status gives way to its parts', unless it is dropped.
+    # The parent's own status gives way to its parts', unless it is dropped, and whoever
+    # saved it is told so rather than only "Action saved.".
     assert _save(client, parent, "planned", 0).status_code == 302
     assert _state(parent) == ("done", 100)
+    told = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
+    assert "A main action follows its parts, so it is done at 100%" in told
+    assert _save(client, parent, "done", 100).status_code == 302  # what its parts give
+    kept = client.get(f"/submissions/{idea.id}").get_data(as_text=True)
+    assert "Action saved." in kept and "follows its parts, so it is" not in kept
     assert _save(client, parent, "dropped", 0).status_code == 302
     assert _state(parent) == ("dropped", 0)
     _save(client, first, "in_progress", 50)
