@@ -39,6 +39,21 @@ class Period:
     covers_to: date  # local, exclusive: the send day itself
 
     @property
+    def days_covered(self) -> str:
+        """The whole days the digest covers, as its opening says them: "On 28 November 2026",
+        "From 16 to 22 November 2026", "From 26 October to 22 November 2026". The send day
+        itself is not covered (its figures are in the next digest), so "since 28 November"
+        read as if that day's new items were missing."""
+        first, last = self.covers_from, self.covers_to - timedelta(days=1)
+        if first >= last:
+            return f"On {last:%-d %B %Y}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"From {first:%-d} to {last:%-d %B %Y}"
+        if first.year == last.year:
+            return f"From {first:%-d %B} to {last:%-d %B %Y}"
+        return f"From {first:%-d %B %Y} to {last:%-d %B %Y}"
+
+    @property
     def key(self) -> str:
         if self.frequency is Frequency.MONTHLY:
             return f"monthly:{self.send_day:%Y-%m}"

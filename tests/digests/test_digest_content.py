@@ -144,6 +144,7 @@ def test_the_guardian_digest_shows_concerns_by_theme_without_text(
         assert send_digests(DigestKind.GUARDIAN, _this_week()) == 1
     digest = _digest(guardian, DigestKind.GUARDIAN)
     text = digest.body_text
+    assert f"Hello {guardian.name}. {_this_week().days_covered}, across the trust:" in text
     assert "Bullying or harassment: fewer than 5" in text
     assert "Staffing and workload: 5" in text
     assert "New concerns by theme: 8" in text

@@ -12,7 +12,7 @@ from engage.accounts.models import Role
 from engage.digests import preferences
 from engage.digests.models import Digest, DigestKind, Frequency
 from engage.digests.preferences import DigestChoice
-from engage.digests.schedule import SendTime, latest_period, parse_weekday
+from engage.digests.schedule import Period, SendTime, latest_period, parse_weekday
 from engage.digests.sending import run_digests
 from engage.extensions import db
 from tests.digests.helpers import outbox_to
@@ -125,3 +125,21 @@ def test_the_weekday_can_be_written_as_a_name_or_a_number() -> None:
     assert parse_weekday(6) == 6
     with pytest.raises(ValueError, match="not a weekday"):
         parse_weekday("someday")
+
+
+@pytest.mark.parametrize(
+    ("covers_from", "covers_to", "said"),
+    [
+        (date(2026, 11, 28), date(2026, 11, 29), "On 28 November 2026"),  # daily
+        (date(2026, 11, 16), date(2026, 11, 23), "From 16 to 22 November 2026"),  # weekly
+        (date(2026, 10, 26), date(2026, 11, 23), "From 26 October to 22 November 2026"),
+        (date(2026, 12, 28), date(2027, 1, 4), "From 28 December 2026 to 3 January 2027"),
+    ],
+)
+def test_a_digest_opens_with_the_whole_days_it_covers(
+    covers_from: date, covers_to: date, said: str
+) -> None:
+    """The send day itself is the next digest's: a daily digest sent on the 29th is about the
+    28th, not "since" it."""
+    period = Period(Frequency.DAILY, covers_to, covers_from, covers_to)
+    assert period.days_covered == said
