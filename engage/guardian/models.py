@@ -211,6 +211,12 @@ class GuardianCase(db.Model):  # type: ignore[name-defined,misc]
         return self.closed_on is not None
 
     @property
+    def concern_awaits_decision(self) -> bool:
+        """Its concern in engage still waits for a decision. Closing the case neither tells the
+        person who raised it the outcome nor stops the concern's clock; a decision does."""
+        return self.submission is not None and self.submission.status_enum.awaits_decision
+
+    @property
     def channel_enum(self) -> Channel:
         return Channel(self.channel)
 

@@ -73,6 +73,11 @@ class Status(StrEnum):
     def is_ending(self) -> bool:
         return self in ENDINGS
 
+    @property
+    def awaits_decision(self) -> bool:
+        """Not yet decided, ended or merged: its decision clock is running."""
+        return self in (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.UNDER_REVIEW)
+
 
 STATUS_LABELS = {
     Status.SUBMITTED: "Submitted",

@@ -318,3 +318,27 @@ def test_a_unit_from_elsewhere_is_fine_but_a_made_up_one_is_not(client: FlaskCli
     assert ok.status_code == 302
     bad = client.post("/guardian/cases/new", data=_outside_form(unit_id="999999"))
     assert bad.status_code == 400
+
+
+def test_closing_a_case_whose_concern_awaits_a_decision_says_so_until_it_is_decided(
+    client: FlaskClient,
+) -> None:
+    concern = make_submission(make_user(), kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL)
+    guardian = make_user(Role.GUARDIAN)
+    sign_in(client, guardian)
+    case = _start(client, concern)
+    closed = client.post(
+        f"/guardian/cases/{case.id}/close", data={"outcome": "Rota changed"}, follow_redirects=True
+    )
+    page = closed.get_data(as_text=True)
+    assert f"Its concern {concern.reference} still waits for a decision" in page  # the banner
+    assert page.count("still waits for a decision") == 2  # and beside the case record
+
+    decided = client.post(
+        f"/submissions/{concern.id}/decision",
+        data={"outcome": "adopt", "response": "The rota has changed."},
+    )
+    assert decided.status_code == 302
+    assert "still waits for a decision" not in client.get(f"/guardian/cases/{case.id}").get_data(
+        as_text=True
+    )
