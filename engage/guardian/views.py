@@ -131,6 +131,9 @@ def case(case_id: int) -> ResponseReturnValue:
 @bp.route("/guardian/cases/<id:case_id>/edit", methods=["GET", "POST"])
 def edit_case(case_id: int) -> ResponseReturnValue:
     case = get_case(current_user, case_id)
+    if case.is_closed and request.method == "GET":  # a form that could not be saved helps no one
+        flash(f"Case {case.reference} is closed, so it can no longer be changed.", "info")
+        return redirect(url_for("guardian.case", case_id=case_id))
     outside = case.submission_id is None
     if request.method == "GET":
         form: CaseForm = (OutsideCaseForm if outside else CaseForm)(obj=case)
@@ -138,8 +141,6 @@ def edit_case(case_id: int) -> ResponseReturnValue:
     else:
         form = OutsideCaseForm() if outside else CaseForm()
     _set_choices(form)
-    if case.is_closed and request.method == "GET":
-        form.form_errors.append(f"Case {case.reference} is closed, so it can no longer be changed.")
     if form.validate_on_submit():
         try:
             services.update_case(current_user, case_id, _details(form))

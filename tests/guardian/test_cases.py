@@ -45,6 +45,7 @@ def test_starting_a_case_twice_gives_the_same_record(client: FlaskClient) -> Non
     page = client.get(f"/guardian/cases/{first.id}").get_data(as_text=True)
     assert f'<a href="/submissions/{concern.id}">{concern.reference}</a>' in page
     assert "&lt;a href" not in page
+    assert "Not recorded (counted as not known in the return)" in page  # no worker group
 
 
 def test_a_case_raised_outside_engage_says_so_where_the_concern_would_be(
@@ -140,6 +141,9 @@ def test_a_closed_case_cannot_be_edited(client: FlaskClient) -> None:
         == 302
     )
 
+    opened = client.get(f"/guardian/cases/{case.id}/edit", follow_redirects=True)
+    assert opened.request.path == f"/guardian/cases/{case.id}"  # no form that cannot be saved
+    assert "is closed, so it can no longer be changed" in opened.get_data(as_text=True)
     edit = client.post(
         f"/guardian/cases/{case.id}/edit",
         data={"theme_ids": [str(theme("Other").id)], "summary": "Changed afterwards"},

@@ -49,6 +49,9 @@ def test_publishing_needs_a_decision(client: FlaskClient) -> None:
     idea = make_submission(make_user(unit=ward))
     sign_in(client, leader)
     assert "Record a decision before publishing the outcome" in _publish(client, idea)
+    opened = client.get(f"/submissions/{idea.id}/publish", follow_redirects=True)
+    assert opened.request.path == f"/submissions/{idea.id}"
+    assert "Record a decision before publishing the outcome." in opened.get_data(as_text=True)
     assert db.session.scalar(select(Publication)) is None
 
 
@@ -73,6 +76,9 @@ def test_publication_reaches_the_boards_and_tells_submitter_and_supporters(
     directorate = client.get(f"/boards/directorate/{ward.directorate_id}").get_data(as_text=True)
     assert "The canteen now opens until 2am." in directorate
     assert "The outcome has already been published" in _publish(client, idea)
+    opened = client.get(f"/submissions/{idea.id}/publish", follow_redirects=True)
+    assert opened.request.path == f"/submissions/{idea.id}"  # no form that cannot be sent
+    assert "The outcome has already been published." in opened.get_data(as_text=True)
 
 
 def test_confidential_concerns_are_published_only_in_the_leaders_own_words(
