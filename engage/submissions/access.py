@@ -172,6 +172,8 @@ def submitter_name_for(actor: User | None, submission: Submission) -> str:
     if submitter is None:
         return "Anonymous"
     if is_submitter(actor, submission):
+        if submission.hides_submitter:  # tell them how far their name goes
+            return f"{submitter.name} (you), confidentially: only the guardian can learn it"
         return f"{submitter.name} (you)"
     if actor is not None and can_identify_submitter(actor, submission):
         return submitter.name

@@ -180,6 +180,8 @@ def _name_shown(w: World, who: str, s: Submission) -> str:
     if s.mode == "anonymous":
         return "Anonymous"
     assert s.submitter is not None
+    if _own(w, who, s) and s.mode == "confidential":
+        return f"{s.submitter.name} (you), confidentially: only the guardian can learn it"
     if _own(w, who, s):
         return f"{s.submitter.name} (you)"
     if s.mode == "open":

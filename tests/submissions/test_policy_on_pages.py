@@ -41,7 +41,8 @@ def test_a_confidential_ideas_raiser_is_named_to_no_leader_or_colleague(
         page = _page(_as(client, viewer), url)
         assert "Swap the rota app" in page and HIDDEN_NAME in page
         assert "Quinn Quietly" not in page
-    assert "Quinn Quietly (you)" in _page(_as(client, raiser), url)
+    own = _page(_as(client, raiser), url)
+    assert "Quinn Quietly (you), confidentially: only the guardian can learn it" in own
     guardian_page = _page(_as(client, guardian), url)
     assert "Quinn Quietly" not in guardian_page, "not until the guardian reveals it"
 
@@ -76,6 +77,9 @@ def test_the_publish_form_suggests_the_title_only_for_open_items(client: FlaskCl
     raiser = make_user(unit=ward)
     open_idea = make_submission(raiser, title="Longer handover slot")
     hidden = make_submission(raiser, mode=SpeakUpMode.CONFIDENTIAL, title="Private rota swap")
+    for idea in (open_idea, hidden):  # the form is for decided items
+        decision = {"outcome": "adopt", "response": "We will."}
+        assert leader.post(f"/submissions/{idea.id}/decision", data=decision).status_code == 302
     open_form = _page(leader, f"/submissions/{open_idea.id}/publish")
     assert ">Longer handover slot</textarea>" in open_form
     assert "Raised openly" not in open_form
