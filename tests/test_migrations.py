@@ -301,3 +301,51 @@ def test_existing_decisions_are_signed_as_they_read_before(empty_app: Flask) -> 
         anonymous: "Leader, Ward 7",
         5252: "a former member of the team handling it",
     }
+
+
+BEFORE_EXPECTS_REPLY = "a8d4e2c6b9f3"
+
+
+def test_feedback_answers_already_given_ask_for_no_reply(empty_app: Flask) -> None:
+    """An answer after the guardian's question asks for no reply; one given while a message of
+    theirs still waited for a reply, and every other message, still asks for one."""
+    question = "Given your experience, would you speak up again?"
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_EXPECTS_REPLY)
+        with db.engine.begin() as connection:
+            concern = _insert_submission(connection, "Night staffing", legacy=False)
+            written = [
+                (31, "handler", question),
+                (32, "submitter", f"{question} Maybe"),  # straight after the question
+                (33, "submitter", "And one more thing"),
+                (34, "submitter", f"{question} Yes"),  # "one more thing" still waits
+                (35, "handler", "Thank you"),
+                (36, "submitter", "Have you experienced any detriment? Not the question"),
+            ]
+            for position, (message_id, role, body) in enumerate(written, 1):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO messages (id, submission_id, author_role, body, sent_on, "
+                        "position) VALUES (:id, :submission, :role, :body, :today, :position)"
+                    ),
+                    {
+                        "id": message_id,
+                        "submission": concern,
+                        "role": role,
+                        "body": body,
+                        "today": date.today(),
+                        "position": position,
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, expects_reply FROM messages")).all()
+        db.session.remove()
+    assert {message_id: bool(expects) for message_id, expects in rows} == {
+        31: True,
+        32: False,
+        33: True,
+        34: True,
+        35: True,
+        36: True,
+    }

@@ -28,6 +28,7 @@ from engage.guardian.models import (
 )
 from engage.submissions import access
 from engage.submissions.models import SpeakUpMode, Submission
+from engage.submissions.queries import unanswered_among
 from engage.submissions.services import add_message, conceals_submitter, notify_submitter
 from engage.timeutil import utcnow
 
@@ -124,8 +125,13 @@ def _answer(actor: User | None, submission: Submission, question: str, answer: s
         case.speak_up_again, case.speak_up_again_on = SpeakUpAgain(answer).value, today
     else:
         case.detriment_answer, case.detriment_answer_on = DetrimentAnswer(answer).value, today
+    # The answer asks for no reply, unless a message of theirs was already waiting for one.
     add_message(
-        submission, actor, "submitter", f"{QUESTIONS[question]} {ANSWERS[question][answer]}"
+        submission,
+        actor,
+        "submitter",
+        f"{QUESTIONS[question]} {ANSWERS[question][answer]}",
+        expects_reply=submission.id in unanswered_among([submission.id]),
     )
     record(
         actor,

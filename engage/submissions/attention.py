@@ -42,11 +42,13 @@ def escalated_to_me(actor: User) -> ColumnElement[bool]:
 
 
 def unanswered() -> ColumnElement[bool]:
-    """The submitter wrote the last message (`message_count` is the last one's position)."""
+    """The submitter wrote the last message (`message_count` is the last one's position), and
+    it asks for a reply (an answer to a feedback question does not)."""
     return exists().where(
         Message.submission_id == Submission.id,
         Message.position == Submission.message_count,
         Message.author_role == "submitter",
+        Message.expects_reply.is_(True),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -306,6 +307,10 @@ class Message(db.Model):  # type: ignore[name-defined,misc]
     # kept so that the record of who said what stays when the handler's role or units change
     # (engage.submissions.signatures). Null on the submitter's messages.
     signed_as: Mapped[str | None] = mapped_column(String(300))
+    # False on a submitter's answer to a Freedom to Speak Up feedback question, which is kept
+    # in the conversation but asks for no reply: the handler's inbox does not list it as a
+    # message to answer (engage.submissions.attention.unanswered).
+    expects_reply: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     author: Mapped[User | None] = relationship()
 

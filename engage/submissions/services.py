@@ -195,7 +195,14 @@ def conceals_submitter(submission: Submission) -> bool:
     return submission.hides_submitter
 
 
-def add_message(submission: Submission, author: User | None, role: str, body: str) -> Message:
+def add_message(
+    submission: Submission,
+    author: User | None,
+    role: str,
+    body: str,
+    *,
+    expects_reply: bool = True,
+) -> Message:
     """Append to the conversation (the caller has checked the right and will commit)."""
     body = body.strip()
     if not body:
@@ -213,6 +220,7 @@ def add_message(submission: Submission, author: User | None, role: str, body: st
         sent_at=None if anonymous_author else now,
         position=increment(submission, Submission.message_count),
         signed_as=signatures.signature(author, submission) if role == "handler" else None,
+        expects_reply=expects_reply,
     )
     db.session.add(message)
     return message

@@ -18,11 +18,12 @@ from engage.guardian.models import CaseEntry, GuardianCase
 from engage.scheduler.registry import LONDON
 from engage.submissions import services
 from engage.submissions.models import Kind, Message, SpeakUpMode, Submission
+from engage.submissions.queries import unanswered_among
 from engage.timeutil import london_today, utcnow
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.forms import typed_date
 from tests.factories.organisation import make_unit, staff_group
-from tests.factories.submissions import PASSPHRASE, make_submission, theme
+from tests.factories.submissions import PASSPHRASE, make_submission, reply, theme
 
 
 def _start(client: FlaskClient, concern: Submission) -> GuardianCase:
@@ -346,3 +347,35 @@ def test_closing_a_case_whose_concern_awaits_a_decision_says_so_until_it_is_deci
     assert "still waits for a decision" not in client.get(f"/guardian/cases/{case.id}").get_data(
         as_text=True
     )
+
+
+def test_an_answer_to_a_feedback_question_is_not_a_message_to_answer(
+    client: FlaskClient,
+) -> None:
+    raiser = make_user()
+    answered, waiting = (
+        make_submission(raiser, kind=Kind.CONCERN, mode=SpeakUpMode.CONFIDENTIAL, title=title)
+        for title in ("Answered only", "Wrote first")
+    )
+    sign_in(client, make_user(Role.GUARDIAN))
+    for concern in (answered, waiting):
+        case = _start(client, concern)
+        client.post(f"/guardian/cases/{case.id}/close", data={"outcome": "Rota changed"})
+    client.post("/sign-out")
+
+    reply(client, raiser, waiting.id, "One more thing: nights are still short.")
+    sign_in(client, raiser)
+    for concern in (answered, waiting):
+        client.post(
+            f"/submissions/{concern.id}/ftsu-answer",
+            data={"question": "speak_up_again", "answer": "maybe"},
+        )
+
+    db.session.expire_all()
+    cases = db.session.scalars(select(GuardianCase)).all()
+    assert [case.speak_up_again for case in cases] == ["maybe", "maybe"]
+    last = [db.session.get(Submission, c.id).message_count for c in (answered, waiting)]  # type: ignore[union-attr]
+    assert all(count >= 2 for count in last), "the answers are in the conversations"
+    # Only the message written before the answer still waits for the guardian's reply.
+    with client.application.test_request_context():
+        assert unanswered_among([answered.id, waiting.id]) == {waiting.id}
