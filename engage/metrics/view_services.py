@@ -225,18 +225,28 @@ def summary_rows(
                     (r.starts_on, r.reason) for r in rebases_for(name, level, entity_id)
                 ]
             charted = chart_series(choices[name], periods, rebases[name], grain)
-            rows.append(_row(metric, theme_id, themes, charted))
+            rows.append(_row(metric, theme_id, themes, charted, grain))
     return rows
 
 
-def _row(metric: Metric, theme_id: int, themes: dict[int, str], charted: SeriesChart) -> SummaryRow:
+def period_name(start: date, grain: Grain) -> str:
+    """A point's period as a reader names it: "Week of 16 Nov 2026", or "October 2026" for a
+    calendar month (its first day alone, "1 Oct 2026", read as a single day)."""
+    if grain is Grain.MONTH:
+        return f"{start:%B %Y}"
+    return f"Week of {format_label(start)}"
+
+
+def _row(
+    metric: Metric, theme_id: int, themes: dict[int, str], charted: SeriesChart, grain: Grain
+) -> SummaryRow:
     last = charted.periods[-1] if charted.periods else None
     if last is None:
         latest_text, when = "No value", ""
     elif last.small:
-        latest_text, when = small_numbers.fewer_than(), format_label(last.start)
+        latest_text, when = small_numbers.fewer_than(), period_name(last.start, grain)
     else:
-        latest_text, when = _value_text(metric, last.value), format_label(last.start)
+        latest_text, when = _value_text(metric, last.value), period_name(last.start, grain)
     chart = charted.chart
     mean_text = "" if chart is None else _value_text(metric, chart.latest.mean)
     return SummaryRow(

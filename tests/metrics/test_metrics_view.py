@@ -127,6 +127,15 @@ def test_months_add_numerators_and_denominators_never_average_the_weeks(
     ]
 
 
+def test_the_latest_point_is_named_as_its_period(app_context: None) -> None:
+    """A month is "April 2026", not its first day ("1 Apr 2026" read as one day); a week is
+    the week of its Monday."""
+    put(*TRUST, "acknowledged_within_target", [(4, 4, 100.0)] * 17, first=date(2026, 1, 5))
+    by_month = _row("acknowledged_within_target", grain=Grain.MONTH, weeks=26)
+    by_week = _row("acknowledged_within_target", grain=Grain.WEEK, weeks=26)
+    assert (by_month.latest_when, by_week.latest_when) == ("April 2026", "Week of 27 Apr 2026")
+
+
 def test_monthly_medians_come_from_the_whole_distribution(app_context: None) -> None:
     # Two weeks of March: {1: 3} (median 1) and {10: 2} (median 10); the month's five items
     # are 1, 1, 1, 10, 10: median 1, where the mean of the weekly medians would be 5.5.
