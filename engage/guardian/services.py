@@ -246,6 +246,12 @@ def add_entry(
         )
     if kind is EntryKind.REFERRAL and referred_to is None:
         raise ValidationFailed("Select who it was referred to", "referred_to")
+    if kind is not EntryKind.REFERRAL and referred_to is not None:  # never dropped unseen
+        raise ValidationFailed(
+            "Only a referral records who it was referred to: choose Referral as the kind of "
+            "entry, or leave this empty",
+            "referred_to",
+        )
     entry = CaseEntry(
         case_id=case.id,
         kind=kind.value,

@@ -128,6 +128,13 @@ def test_entries_are_kept_and_a_referral_names_where_it_went(client: FlaskClient
     )
     page = client.get(f"/guardian/cases/{case.id}").get_data(as_text=True)
     assert "Referral: Human resources" in page
+    note = client.post(
+        f"/guardian/cases/{case.id}/entries",
+        data={"kind": "note", "referred_to": "hr", **today, "body": "Kept to myself"},
+    )
+    assert note.status_code == 400, "a referral target on a note is not dropped unseen"
+    assert "Only a referral records who it was referred to" in note.get_data(as_text=True)
+    assert "Kept to myself" in note.get_data(as_text=True), "what was typed is kept"
 
 
 def test_a_closed_case_cannot_be_edited(client: FlaskClient) -> None:
