@@ -7,6 +7,7 @@ audit log and commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -113,6 +114,27 @@ class Receipt:
     followup_code: str | None = None
 
 
+class AlreadySent(Exception):
+    """The same person sent the same words today already (Back, then Send again, after the
+    page that would have stopped a repeat was fetched afresh): they are shown the one sent."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(submission.reference)
+        self.submission_id, self.reference = submission.id, submission.reference
+
+
+def _sent_already_today(actor: User, details: NewSubmission, today: date) -> Submission | None:
+    return db.session.scalar(
+        select(Submission).where(
+            Submission.submitter_id == actor.id,
+            Submission.submitted_on == today,
+            Submission.kind == details.kind.value,
+            Submission.title == details.title.strip(),
+            Submission.description == details.description.strip(),
+        )
+    )
+
+
 def submit(actor: User | None, details: NewSubmission) -> Receipt:
     """Raise an idea or concern. Anonymous ones are made exactly as for a signed-out visitor
     (`actor` is not used at all, and no audit event is written): nothing links them to the
@@ -125,6 +147,9 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
         raise PermissionDenied("Sign in to raise an idea or concern openly or confidentially.")
     followup_code = new_followup_code() if anonymous else None
     today = london_today()
+    # Anonymous items are never compared: that would join them to whoever sent the same words.
+    if actor is not None and (earlier := _sent_already_today(actor, details, today)):
+        raise AlreadySent(earlier)
     queue = route_for(details.kind, details.mode, details.to_guardian)
     submission = Submission(
         reference=new_reference(details.kind),

@@ -112,6 +112,9 @@ def front_door() -> ResponseReturnValue:
             once.claim("" if form.mode.data == "anonymous" else url_for("submissions.mine"))
             # Anonymous items are made without the account (see services.submit).
             receipt = services.submit(current_user if signed_in else None, _details(form))
+        except services.AlreadySent as sent:
+            flash(f"You have already sent this today: it is {sent.reference}.", "info")
+            return redirect(url_for("submissions.detail", submission_id=sent.submission_id))
         except ValidationFailed as problem:
             show_service_error(form, problem)
         else:

@@ -174,3 +174,32 @@ def test_similar_ideas_fragment_for_javascript(client: FlaskClient) -> None:
     fragment = client.post("/speak-up/similar", data={"q": "fountain"}).get_data(as_text=True)
     assert "Water fountain on the ward corridor" in fragment
     assert "<html" not in fragment
+
+
+def test_sending_the_same_words_again_the_same_day_shows_the_one_already_sent(
+    client: FlaskClient,
+) -> None:
+    """Back, then Send again: the page was fetched afresh, so its one-time token is new, but
+    the person is shown what they already sent rather than given a second item. Other words,
+    another person or an anonymous send are new items."""
+    staff = make_user()
+    sign_in(client, staff)
+    first = client.post("/speak-up", data=_form(staff))
+    again = client.post("/speak-up", data=_form(staff))
+
+    assert _count() == 1
+    assert again.status_code == 302 and again.location == first.location
+    sent = db.session.scalar(select(Submission))
+    assert sent is not None
+    shown = client.get(again.location).get_data(as_text=True)
+    assert f"You have already sent this today: it is {sent.reference}." in shown
+
+    other_words = _form(staff, description="Night staff cannot park near the hospital at all.")
+    assert client.post("/speak-up", data=other_words).status_code == 302
+    as_a_concern = _form(staff, kind="concern")
+    assert client.post("/speak-up", data=as_a_concern).status_code == 302
+    colleague = make_user(unit=staff.unit)
+    client.post("/sign-out")
+    sign_in(client, colleague)
+    assert client.post("/speak-up", data=_form(colleague)).status_code == 302
+    assert _count() == 4
