@@ -129,6 +129,8 @@ def _sent_already_today(actor: User, details: NewSubmission, today: date) -> Sub
             Submission.submitter_id == actor.id,
             Submission.submitted_on == today,
             Submission.kind == details.kind.value,
+            Submission.mode == details.mode.value,
+            Submission.unit_id == details.unit_id,
             Submission.title == details.title.strip(),
             Submission.description == details.description.strip(),
         )

@@ -69,8 +69,12 @@ def test_speaking_up_twice_raises_one_item_and_shows_the_first(client: FlaskClie
     assert first == second
     page = client.get(second).get_data(as_text=True)
     assert "A quiet room for breaks" in page
-    # A new rendering of the form is a new item.
-    client.post("/speak-up", data={**data, "submit_token": _token(client, "/speak-up")})
+    # A new rendering of the form (Back, then Send again) with the same words shows the same
+    # item; with other words it is a new one.
+    third = client.post("/speak-up", data={**data, "submit_token": _token(client, "/speak-up")})
+    assert third.location == first and _count(Submission) == 1
+    other = {**data, "title": "A second quiet room", "submit_token": _token(client, "/speak-up")}
+    client.post("/speak-up", data=other)
     assert _count(Submission) == 2
 
 

@@ -198,8 +198,10 @@ def test_sending_the_same_words_again_the_same_day_shows_the_one_already_sent(
     assert client.post("/speak-up", data=other_words).status_code == 302
     as_a_concern = _form(staff, kind="concern")
     assert client.post("/speak-up", data=as_a_concern).status_code == 302
+    confidentially = _form(staff, mode="confidential")
+    assert client.post("/speak-up", data=confidentially).status_code == 302
     colleague = make_user(unit=staff.unit)
     client.post("/sign-out")
     sign_in(client, colleague)
     assert client.post("/speak-up", data=_form(colleague)).status_code == 302
-    assert _count() == 4
+    assert _count() == 5
