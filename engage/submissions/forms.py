@@ -212,7 +212,8 @@ class CheckForm(FlaskForm):
     reference = StringField(
         "Follow-up code",
         description="The private code you were given, for example 7KQ4-M2XD-9PRT (not the "
-        "reference others see). A code like CN-7KQ4-M2XD given before December 2026 still works.",
+        "reference others see). If you raised it before December 2026, you were given a code "
+        "that starts with CN- or ID-, and it still works.",
         validators=[NotBlank("Enter your follow-up code"), Length(max=30)],
         filters=[clean_text],
     )
