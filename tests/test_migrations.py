@@ -310,6 +310,7 @@ def test_feedback_answers_already_given_ask_for_no_reply(empty_app: Flask) -> No
     """An answer after the guardian's question asks for no reply; one given while a message of
     theirs still waited for a reply, and every other message, still asks for one."""
     question = "Given your experience, would you speak up again?"
+    detriment = "Have you experienced any detriment as a result of speaking up?"
     with empty_app.app_context():
         upgrade(revision=BEFORE_EXPECTS_REPLY)
         with db.engine.begin() as connection:
@@ -321,6 +322,9 @@ def test_feedback_answers_already_given_ask_for_no_reply(empty_app: Flask) -> No
                 (34, "submitter", f"{question} Yes"),  # "one more thing" still waits
                 (35, "handler", "Thank you"),
                 (36, "submitter", "Have you experienced any detriment? Not the question"),
+                (37, "handler", f"{detriment}"),
+                (38, "submitter", f"{detriment} No"),  # both questions answered in a row
+                (39, "submitter", f"{question} Yes"),
             ]
             for position, (message_id, role, body) in enumerate(written, 1):
                 connection.execute(
@@ -348,4 +352,7 @@ def test_feedback_answers_already_given_ask_for_no_reply(empty_app: Flask) -> No
         34: True,
         35: True,
         36: True,
+        37: True,
+        38: False,
+        39: False,
     }

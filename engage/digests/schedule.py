@@ -54,6 +54,11 @@ class Period:
         return f"From {first:%-d %B %Y} to {last:%-d %B %Y}"
 
     @property
+    def days_covered_in_a_sentence(self) -> str:
+        """days_covered inside a sentence: "on 28 November 2026"."""
+        return self.days_covered[:1].lower() + self.days_covered[1:]
+
+    @property
     def key(self) -> str:
         if self.frequency is Frequency.MONTHLY:
             return f"monthly:{self.send_day:%Y-%m}"

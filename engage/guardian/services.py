@@ -249,7 +249,7 @@ def add_entry(
     if kind is not EntryKind.REFERRAL and referred_to is not None:  # never dropped unseen
         raise ValidationFailed(
             "Only a referral records who it was referred to: choose Referral as the kind of "
-            "entry, or leave this empty",
+            "entry, or choose Not a referral here",
             "referred_to",
         )
     entry = CaseEntry(

@@ -210,13 +210,13 @@ def close(case_id: int) -> ResponseReturnValue:
                 if case.submission_id
                 else ""
             )
-            undecided = (
-                f" Its concern {case.submission.reference} still waits for a decision: record "
-                "it there, so that the person who raised it hears the outcome."
-                if case.submission is not None and case.concern_awaits_decision
-                else ""
-            )
-            flash(f"Case {case.reference} closed.{asked}{undecided}", "success")
+            flash(f"Case {case.reference} closed.{asked}", "success")
+            if case.submission is not None and case.concern_awaits_decision:
+                flash(
+                    f"Its concern {case.submission.reference} still waits for a decision: "
+                    "record it there, so that the person who raised it hears the outcome.",
+                    "info",
+                )
             return redirect(url_for("guardian.case", case_id=case_id))
     return _render_case(case_id, 400, close_form=form)
 

@@ -115,8 +115,10 @@ class Receipt:
 
 
 class AlreadySent(Exception):
-    """The same person sent the same words today already (Back, then Send again, after the
-    page that would have stopped a repeat was fetched afresh): they are shown the one sent."""
+    """The same person sent exactly this today already, words and every choice alike (Back,
+    then Send again, after the page that would have stopped a repeat was fetched afresh):
+    they are shown the one sent. Anything changed (sent to the guardian, patient safety, the
+    theme) makes it a new item."""
 
     def __init__(self, submission: Submission) -> None:
         super().__init__(submission.reference)
@@ -125,15 +127,20 @@ class AlreadySent(Exception):
 
 def _sent_already_today(actor: User, details: NewSubmission, today: date) -> Submission | None:
     return db.session.scalar(
-        select(Submission).where(
+        select(Submission)
+        .where(
             Submission.submitter_id == actor.id,
             Submission.submitted_on == today,
             Submission.kind == details.kind.value,
             Submission.mode == details.mode.value,
+            Submission.queue == route_for(details.kind, details.mode, details.to_guardian).value,
             Submission.unit_id == details.unit_id,
+            Submission.theme_id == details.theme_id,
+            Submission.patient_safety.is_(details.patient_safety),
             Submission.title == details.title.strip(),
             Submission.description == details.description.strip(),
         )
+        .limit(1)
     )
 
 

@@ -113,7 +113,11 @@ def front_door() -> ResponseReturnValue:
             # Anonymous items are made without the account (see services.submit).
             receipt = services.submit(current_user if signed_in else None, _details(form))
         except services.AlreadySent as sent:
-            flash(f"You have already sent this today: it is {sent.reference}.", "info")
+            flash(
+                f"You sent exactly this earlier today, so nothing new was sent: it is "
+                f"{sent.reference}.",
+                "info",
+            )
             return redirect(url_for("submissions.detail", submission_id=sent.submission_id))
         except ValidationFailed as problem:
             show_service_error(form, problem)

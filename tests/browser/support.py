@@ -107,6 +107,19 @@ def check_accessibility(page: Page) -> list[dict[str, Any]]:
     return list(violations)
 
 
+# Ids used twice: a label, an error summary's link or a hint then points at the wrong field.
+# (axe-core no longer checks this under WCAG 2.2, whose 4.1.1 is obsolete.)
+_DUPLICATE_IDS_JS = """() => {
+  const ids = Array.from(document.querySelectorAll('[id]'), (el) => el.id).filter(Boolean);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}"""
+
+
+def duplicate_ids(page: Page) -> list[str]:
+    """The ids more than one element of the page has."""
+    return list(page.evaluate(_DUPLICATE_IDS_JS))
+
+
 def format_violations(violations: list[dict[str, Any]], where: str = "", limit: int = 3) -> str:
     """A failure message: each rule with its impact and help, then a few offending elements."""
     if not violations:
@@ -133,11 +146,12 @@ def format_violations(violations: list[dict[str, Any]], where: str = "", limit: 
 
 
 def assert_accessible(page: Page, where: str | None = None) -> None:
-    """axe finds nothing on the page as it is, and it fits the window at every width in
-    WIDTHS (the page is put back to its size afterwards)."""
+    """axe finds nothing on the page as it is, no id is used twice, and it fits the window at
+    every width in WIDTHS (the page is put back to its size afterwards)."""
     where = where or page.url
     violations = check_accessibility(page)
     assert not violations, format_violations(violations, where)
+    assert not duplicate_ids(page), f"{where}: ids used more than once: {duplicate_ids(page)}"
     size = page.viewport_size
     problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))  # widest first
     if size is not None:

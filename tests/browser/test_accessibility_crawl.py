@@ -21,6 +21,7 @@ from tests.browser.support import (
     DEMO_ROLES,
     assert_accessible,
     check_accessibility,
+    duplicate_ids,
     format_violations,
     is_same_origin,
     load_failed,
@@ -137,14 +138,6 @@ def visit(page: Page, url: str, report: CrawlReport, *, signed_in: bool) -> bool
     return True
 
 
-# Ids used twice: a label, an error summary's link or a hint then points at the wrong field.
-# (axe-core no longer checks this under WCAG 2.2, whose 4.1.1 is obsolete.)
-DUPLICATE_IDS_JS = """() => {
-  const ids = Array.from(document.querySelectorAll('[id]'), (el) => el.id).filter(Boolean);
-  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-}"""
-
-
 def check_page(page: Page, url: str, report: CrawlReport) -> None:
     """axe at the desktop width, where every part of the page shows (the header's "More" menu
     folds links away on a small screen; axe passes over what is hidden); then what does not fit
@@ -152,7 +145,7 @@ def check_page(page: Page, url: str, report: CrawlReport) -> None:
     violations = check_accessibility(page)
     problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))
     page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
-    duplicated = page.evaluate(DUPLICATE_IDS_JS)
+    duplicated = duplicate_ids(page)
     if violations:
         report.problems.append(format_violations(violations, url))
     if duplicated:

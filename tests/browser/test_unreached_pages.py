@@ -114,7 +114,7 @@ def test_a_digest_and_its_unsubscribe_pages(page: Page, live_server: str, live_a
     sign_in_as(page, live_server, "leader")
     page.goto(f"{live_server}/digests")
     page.get_by_role("link", name="Your weekly digest: your units in engage").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your units this week"
+    assert page.get_by_role("heading", level=1).inner_text() == "Your weekly digest: your units"
     assert_accessible(page, "a digest in My digests")
     page.goto(f"{live_server}/outbox")
     link = page.locator("main a[href*='/digests/unsubscribe/']").first.get_attribute("href")

@@ -144,7 +144,9 @@ def test_the_guardian_digest_shows_concerns_by_theme_without_text(
         assert send_digests(DigestKind.GUARDIAN, _this_week()) == 1
     digest = _digest(guardian, DigestKind.GUARDIAN)
     text = digest.body_text
-    assert f"Hello {guardian.name}. {_this_week().days_covered}, across the trust:" in text
+    covered = _this_week().days_covered_in_a_sentence
+    assert covered.startswith("from ")
+    assert f"Hello {guardian.name}. What came in across the trust {covered}, and what" in text
     assert "Bullying or harassment: fewer than 5" in text
     assert "Staffing and workload: 5" in text
     assert "New concerns by theme: 8" in text

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -7,7 +10,8 @@ from engage.accounts.models import Role, User
 from engage.extensions import db
 from engage.submissions.models import Queue, Status, Submission
 from tests.factories.accounts import make_user, sign_in
-from tests.factories.submissions import make_submission, theme
+from tests.factories.organisation import make_unit
+from tests.factories.submissions import PASSPHRASE, make_submission, theme
 
 
 def _form(user: User, **overrides: object) -> dict[str, object]:
@@ -176,12 +180,11 @@ def test_similar_ideas_fragment_for_javascript(client: FlaskClient) -> None:
     assert "<html" not in fragment
 
 
-def test_sending_the_same_words_again_the_same_day_shows_the_one_already_sent(
+def test_sending_exactly_the_same_again_the_same_day_shows_the_one_already_sent(
     client: FlaskClient,
 ) -> None:
     """Back, then Send again: the page was fetched afresh, so its one-time token is new, but
-    the person is shown what they already sent rather than given a second item. Other words,
-    another person or an anonymous send are new items."""
+    the person is shown what they already sent rather than given a second item."""
     staff = make_user()
     sign_in(client, staff)
     first = client.post("/speak-up", data=_form(staff))
@@ -192,16 +195,61 @@ def test_sending_the_same_words_again_the_same_day_shows_the_one_already_sent(
     sent = db.session.scalar(select(Submission))
     assert sent is not None
     shown = client.get(again.location).get_data(as_text=True)
-    assert f"You have already sent this today: it is {sent.reference}." in shown
+    assert f"so nothing new was sent: it is {sent.reference}." in shown
 
-    other_words = _form(staff, description="Night staff cannot park near the hospital at all.")
-    assert client.post("/speak-up", data=other_words).status_code == 302
-    as_a_concern = _form(staff, kind="concern")
-    assert client.post("/speak-up", data=as_a_concern).status_code == 302
-    confidentially = _form(staff, mode="confidential")
-    assert client.post("/speak-up", data=confidentially).status_code == 302
+
+@pytest.mark.parametrize(
+    ("before", "changed"),
+    [
+        ({}, {"description": "Night staff cannot park near the hospital at all."}),
+        ({}, {"kind": "concern"}),
+        ({"kind": "concern"}, {"kind": "concern", "to_guardian": "y"}),  # to the guardian now
+        ({}, {"mode": "confidential"}),
+        ({}, {"patient_safety": "yes"}),
+        ({}, {"theme_id": "another theme"}),
+        ({}, {"unit_id": "another unit"}),
+    ],
+    ids=["words", "kind", "to the guardian", "mode", "patient safety", "theme", "unit"],
+)
+def test_anything_changed_makes_a_new_item(
+    client: FlaskClient, before: dict[str, str], changed: dict[str, str]
+) -> None:
+    staff = make_user()
+    sign_in(client, staff)
+    first = client.post("/speak-up", data=_form(staff, **before))
+    values = dict(changed)
+    if values.get("theme_id") == "another theme":
+        values["theme_id"] = str(theme("Bullying or harassment").id)
+    if values.get("unit_id") == "another unit":
+        values["unit_id"] = str(make_unit().id)
+    again = client.post("/speak-up", data=_form(staff, **values))
+
+    assert again.status_code == 302 and again.location != first.location
+    assert _count() == 2
+
+
+def test_the_same_words_from_someone_else_another_day_or_anonymously_are_new_items(
+    client: FlaskClient,
+) -> None:
+    staff = make_user()
+    sign_in(client, staff)
+    client.post("/speak-up", data=_form(staff))
+    earlier = db.session.scalar(select(Submission))
+    assert earlier is not None
+    earlier.submitted_on -= timedelta(days=1)  # the same words yesterday
+    db.session.commit()
+    assert client.post("/speak-up", data=_form(staff)).location != f"/submissions/{earlier.id}"
+    anonymous = _form(
+        staff,
+        kind="concern",
+        mode="anonymous",
+        passphrase=PASSPHRASE,
+        passphrase_confirm=PASSPHRASE,
+    )
+    for _ in range(2):  # never compared: that would join them to whoever wrote the words
+        assert client.post("/speak-up", data=anonymous).status_code == 200
     colleague = make_user(unit=staff.unit)
     client.post("/sign-out")
     sign_in(client, colleague)
-    assert client.post("/speak-up", data=_form(colleague)).status_code == 302
+    client.post("/speak-up", data=_form(colleague))
     assert _count() == 5
