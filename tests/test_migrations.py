@@ -58,16 +58,25 @@ def _insert_submission(
 
 
 def _insert_message(
-    connection: sa.Connection, submission_id: int, message_id: int, position: int, body: str
+    connection: sa.Connection,
+    submission_id: int,
+    message_id: int,
+    position: int,
+    body: str,
+    *,
+    role: str = "handler",
+    author: int | None = None,
 ) -> None:
     connection.execute(
         sa.text(
-            "INSERT INTO messages (id, submission_id, author_role, body, sent_on, position) "
-            "VALUES (:id, :submission, 'handler', :body, :today, :position)"
+            "INSERT INTO messages (id, submission_id, author_role, author_id, body, sent_on, "
+            "position) VALUES (:id, :submission, :role, :author, :body, :today, :position)"
         ),
         {
             "id": message_id,
             "submission": submission_id,
+            "role": role,
+            "author": author,
             "body": body,
             "today": date.today(),
             "position": position,
@@ -222,20 +231,8 @@ def test_existing_replies_are_signed_as_they_read_before(empty_app: Flask) -> No
                 (26, anonymous, "submitter", None),
             ]
             for position, (message_id, submission, role, author) in enumerate(written, 1):
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO messages (id, submission_id, author_role, author_id, body, "
-                        "sent_on, position) VALUES (:id, :submission, :role, :author, 'Hello', "
-                        ":today, :position)"
-                    ),
-                    {
-                        "id": message_id,
-                        "submission": submission,
-                        "role": role,
-                        "author": author,
-                        "today": date.today(),
-                        "position": position,
-                    },
+                _insert_message(
+                    connection, submission, message_id, position, "Hello", role=role, author=author
                 )
         upgrade()
         with db.engine.connect() as connection:
@@ -327,20 +324,7 @@ def test_feedback_answers_already_given_ask_for_no_reply(empty_app: Flask) -> No
                 (39, "submitter", f"{question} Yes"),
             ]
             for position, (message_id, role, body) in enumerate(written, 1):
-                connection.execute(
-                    sa.text(
-                        "INSERT INTO messages (id, submission_id, author_role, body, sent_on, "
-                        "position) VALUES (:id, :submission, :role, :body, :today, :position)"
-                    ),
-                    {
-                        "id": message_id,
-                        "submission": concern,
-                        "role": role,
-                        "body": body,
-                        "today": date.today(),
-                        "position": position,
-                    },
-                )
+                _insert_message(connection, concern, message_id, position, body, role=role)
         upgrade()
         with db.engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT id, expects_reply FROM messages")).all()
