@@ -33,6 +33,7 @@ from engage.responses.models import (
 )
 from engage.submissions.models import (
     ENDINGS,
+    UNDECIDED,
     Kind,
     Message,
     Queue,
@@ -43,7 +44,7 @@ from engage.submissions.models import (
     Theme,
 )
 
-UNDECIDED = (Status.SUBMITTED.value, Status.ACKNOWLEDGED.value, Status.UNDER_REVIEW.value)
+UNDECIDED_VALUES = tuple(sorted(status.value for status in UNDECIDED))
 CLOSED = tuple(status.value for status in ENDINGS)
 LEADER_COLUMNS = (
     ("new_ideas", "New ideas"),
@@ -78,7 +79,7 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     """SQL: undecided items with a clock run out by `today` (the clocks' own rules)."""
     decide_by = today - timedelta(days=int(current_app.config["DECISION_DAYS"]))
     return and_(
-        Submission.status.in_(UNDECIDED),
+        Submission.status.in_(UNDECIDED_VALUES),
         or_(
             Submission.submitted_on < decide_by,
             and_(

@@ -51,7 +51,6 @@ from engage.submissions.models import (
 from engage.submissions.services import mail_reference
 
 log = logging.getLogger(__name__)
-UNDECIDED = (Status.SUBMITTED.value, Status.ACKNOWLEDGED.value, Status.UNDER_REVIEW.value)
 BATCH_SIZE = 200
 # (clock, level) in the order they are reached.
 STEPS = (
@@ -67,7 +66,7 @@ def running_clock(submission: Submission, today: date) -> Clock | None:
     rules = clock_rules()
     if submission.status_enum is Status.SUBMITTED:
         return acknowledge_clock(rules, submission.submitted_on, None, today)
-    if submission.status in UNDECIDED:
+    if submission.status_enum.awaits_decision:
         return decision_clock(rules, submission.submitted_on, None, today)
     return None
 

@@ -77,7 +77,7 @@ class Status(StrEnum):
     @property
     def awaits_decision(self) -> bool:
         """Not yet decided, ended or merged: its decision clock is running."""
-        return self in (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.UNDER_REVIEW)
+        return self in UNDECIDED
 
 
 STATUS_LABELS = {
@@ -90,6 +90,7 @@ STATUS_LABELS = {
     Status.MERGED: "Merged",
 }
 ENDINGS = frozenset({Status.CLOSED, Status.NOT_TAKEN_FORWARD, Status.MERGED})
+UNDECIDED = frozenset({Status.SUBMITTED, Status.ACKNOWLEDGED, Status.UNDER_REVIEW})
 
 
 class Theme(db.Model):  # type: ignore[name-defined,misc]
