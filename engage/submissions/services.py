@@ -125,7 +125,9 @@ class AlreadySent(Exception):
         self.submission_id, self.reference = submission.id, submission.reference
 
 
-def _sent_already_today(actor: User, details: NewSubmission, today: date) -> Submission | None:
+def _sent_already_today(
+    actor: User, details: NewSubmission, queue: Queue, today: date
+) -> Submission | None:
     return db.session.scalar(
         select(Submission)
         .where(
@@ -133,7 +135,7 @@ def _sent_already_today(actor: User, details: NewSubmission, today: date) -> Sub
             Submission.submitted_on == today,
             Submission.kind == details.kind.value,
             Submission.mode == details.mode.value,
-            Submission.queue == route_for(details.kind, details.mode, details.to_guardian).value,
+            Submission.queue == queue.value,
             Submission.unit_id == details.unit_id,
             Submission.theme_id == details.theme_id,
             Submission.patient_safety.is_(details.patient_safety),
@@ -157,9 +159,9 @@ def submit(actor: User | None, details: NewSubmission) -> Receipt:
     followup_code = new_followup_code() if anonymous else None
     today = london_today()
     # Anonymous items are never compared: that would join them to whoever sent the same words.
-    if actor is not None and (earlier := _sent_already_today(actor, details, today)):
-        raise AlreadySent(earlier)
     queue = route_for(details.kind, details.mode, details.to_guardian)
+    if actor is not None and (earlier := _sent_already_today(actor, details, queue, today)):
+        raise AlreadySent(earlier)
     submission = Submission(
         reference=new_reference(details.kind),
         kind=details.kind.value,

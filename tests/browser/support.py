@@ -151,7 +151,8 @@ def assert_accessible(page: Page, where: str | None = None) -> None:
     where = where or page.url
     violations = check_accessibility(page)
     assert not violations, format_violations(violations, where)
-    assert not duplicate_ids(page), f"{where}: ids used more than once: {duplicate_ids(page)}"
+    duplicated = duplicate_ids(page)
+    assert not duplicated, f"{where}: ids used more than once: {', '.join(duplicated)}"
     size = page.viewport_size
     problems = overflow_at_widths(page, tuple(sorted(WIDTHS, reverse=True)))  # widest first
     if size is not None:
