@@ -148,12 +148,20 @@ class PublicationDetails:
     submitter_agreed: bool = False
 
 
+def publish_refusal(submission_id: int) -> str | None:
+    """Why the outcome cannot be published yet, or again; None when it can. The publish page
+    asks before it shows its form, and publish() before it writes."""
+    if decision_for(submission_id) is None:
+        return "Record a decision before publishing the outcome"
+    if db.session.scalar(select(Publication.id).where(Publication.submission_id == submission_id)):
+        return "The outcome has already been published"
+    return None
+
+
 def publish(actor: User, submission_id: int, details: PublicationDetails) -> Publication:
     submission = publishable_submission(actor, submission_id)
-    if decision_for(submission.id) is None:
-        raise ValidationFailed("Record a decision before publishing the outcome", None)
-    if db.session.scalar(select(Publication.id).where(Publication.submission_id == submission.id)):
-        raise ValidationFailed("The outcome has already been published", None)
+    if refusal := publish_refusal(submission.id):
+        raise ValidationFailed(refusal, None)
     you_said, we_did = details.you_said.strip(), details.we_did.strip()
     for field, text, label in (
         ("you_said", you_said, "what was raised"),

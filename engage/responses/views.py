@@ -184,13 +184,10 @@ def my_actions() -> ResponseReturnValue:
 @bp.route("/submissions/<id:submission_id>/publish", methods=["GET", "POST"])
 def publish(submission_id: int) -> ResponseReturnValue:
     submission = services.publishable_submission(current_user, submission_id)
-    if request.method == "GET":  # no form that could not be sent
-        if services.publication_for(submission_id) is not None:
-            flash("The outcome has already been published.", "info")
-            return _back(submission_id)
-        if services.decision_for(submission_id) is None:
-            flash("Record a decision before publishing the outcome.", "info")
-            return _back(submission_id)
+    refusal = services.publish_refusal(submission_id) if request.method == "GET" else None
+    if refusal:  # no form that could not be sent
+        flash(f"{refusal}.", "info")
+        return _back(submission_id)
     form = PublicationForm()
     protected = submission.hides_submitter
     if request.method == "GET" and not protected:
